@@ -1,0 +1,71 @@
+"""`make bench`: how fast govwatch parses, measured on the seeds, the report corpus and the recorded pages.
+
+Prints parse throughput (MB of UTF-8 text per second on one core, normalisation included) and the
+ratio of parse time to trafilatura's extraction time on the same pages. Numbers, not assertions.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from parsers.document import parse_document  # noqa: E402
+from scrapers.document import ExtractedDocument, extract_document  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures"
+MIN_SECONDS = 2.0
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    """Seconds per call of fn, repeated until MIN_SECONDS have passed (CPU time of this process)."""
+    gc.collect()
+    runs, start = 0, time.process_time()
+    while True:
+        fn()
+        runs += 1
+        spent = time.process_time() - start
+        if spent >= MIN_SECONDS:
+            return spent / runs
+
+
+def _texts() -> list[str]:
+    files = sorted((FIXTURES / "seeds").glob("*.txt")) + sorted((FIXTURES / "reports").glob("*.txt"))
+    return [f.read_text(encoding="utf-8") for f in files]
+
+
+def _pages() -> list[bytes]:
+    return [p.read_bytes() for p in sorted((FIXTURES / "pages").glob("**/*.html"))]
+
+
+def bench_parse(texts: list[str]) -> None:
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    seconds = _timed(lambda: [parse_document(t) for t in texts])
+    print(f"parse throughput: {size / 1e6 / seconds:6.2f} MB/s  ({len(texts)} texts, {size / 1e6:.2f} MB)")
+
+
+def bench_pages(pages: list[bytes]) -> None:
+    extracted = [d for d in (extract_document(p) for p in pages) if isinstance(d, ExtractedDocument)]
+    extract_s = _timed(lambda: [extract_document(p) for p in pages])
+    parse_s = _timed(lambda: [parse_document(d.text, title=d.title, published=d.published) for d in extracted])
+    print(f"pages: {len(pages)}; extraction (decode + trafilatura) {extract_s * 1000:7.1f} ms per pass")
+    print(f"pages: parse of the extracted text       {parse_s * 1000:7.1f} ms per pass")
+    print(f"parse / extraction time ratio: {parse_s / extract_s:.3f}")
+
+
+def main() -> int:
+    """Run every benchmark and print its figures."""
+    bench_parse(_texts())
+    pages = _pages()
+    if pages:
+        bench_pages(pages)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,210 @@
+"""Reading every key figure out of a normalised text (the figure contract of DESIGN.md)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from parsers import context as ctx
+from parsers.growth import find_growth
+from parsers.indicators import Mention, Synonym, find_mentions, indicators
+from parsers.layout_units import Unit, reading_units
+from parsers.model import Figure
+from parsers.periods import period_and_basis
+from parsers.regions import Gazetteer, Region, RegionMatch
+from parsers.segment import Reading, clause_end, clause_start, read_group
+from parsers.tables import table_figures
+
+SENTENCE_END_RE = re.compile(r"[。！？!?]")
+# Clause breaks; a comma or colon between digits is part of a number or a time.
+CLAUSE_BREAK_RE = re.compile(r"[，；;：]|(?<!\d),|,(?!\d)|(?<!\d):|:(?!\d)")
+GROUP_JOINERS = ("和", "与", "、", "及", "以及")
+GROUP_MARKERS = ("分别", "均")
+# A name right after these is the statistic of a zone or a sector inside the region, not of the region.
+SUBUNIT_BEFORE = ("开发区", "高新区", "园区", "经开区", "示范区", "全行业", "重点企业", "企业")
+CLAUSE_OPENERS = "，,；;、：: \n"
+MAX_QUOTE = 240
+
+Group = list[tuple[Mention, Synonym]]
+
+
+def extract_figures(
+    text: str, published: date | None, region: Region | None, gazetteer: Gazetteer, base: ctx.Scope | None = None
+) -> list[Figure]:
+    """Every key figure in a normalised text, in order, one per (region, indicator, period, basis)."""
+    figures: list[Figure] = []
+    table: list[Unit] = []
+    for unit in [*reading_units(text, published, base), None]:
+        if unit is not None and unit.kind == "table":
+            table.append(unit)
+            continue
+        if table:
+            scope, _ = table[0].scope_at(table[0].start)
+            figures += table_figures([text[u.start : u.end] for u in table], scope, published, region)
+            table = []
+        if unit is None:
+            break
+        for s_start, s_end in _sentences(text, unit):
+            figures += _sentence_figures(text, s_start, s_end, unit, published, region, gazetteer)
+    return _dedupe(figures)
+
+
+def _sentences(text: str, unit: Unit) -> list[tuple[int, int]]:
+    spans, pos = [], unit.start
+    for m in SENTENCE_END_RE.finditer(text, unit.start, unit.end):
+        spans.append((pos, m.end()))
+        pos = m.end()
+    if pos < unit.end:
+        spans.append((pos, unit.end))
+    return spans
+
+
+def _sentence_figures(
+    text: str, start: int, end: int, unit: Unit, published: date | None, region: Region | None, gaz: Gazetteer
+) -> list[Figure]:
+    mentions = find_mentions(text, start, end)
+    if not any(m.synonym.indicators for m in mentions):
+        return []
+    opening = text[start : mentions[0].start]
+    if any(w in opening for w in ctx.MULTI_YEAR_WORDS) or ctx.HORIZON_RE.search(opening):
+        return []
+    breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text, start, end)]
+    regions = gaz.find_all(text[start:end])
+    found: list[tuple[Mention, Region | None, Reading, int]] = []
+    for group in _groups(text, start, mentions):
+        head = group[0][0]
+        nxt = _next_start(mentions, group[-1][0], end)
+        ids = [i for _, syn in group for i in syn.indicators]
+        where = _region_before(regions, start, clause_start(breaks, start, head.start), head.start)
+        for reading in read_group(text, ids, group[-1][0].end, nxt, breaks):
+            found.append((head, where or region, reading, len(ids)))
+    found = _spread_fenbie(text, found)
+    figures = []
+    for head, where, reading, _ in found:
+        fig = _figure(text, (start, end), head, reading, unit, published, where, breaks)
+        if fig is not None:
+            figures.append(fig)
+    return figures
+
+
+def _reading_of(text: str, s_start: int, m: Mention, nxt: int) -> Synonym | None:
+    """The reading of a name whose needs and context hold here, if any."""
+    before = text[s_start : m.start]
+    if before.endswith(SUBUNIT_BEFORE):
+        return None
+    for syn in m.readings:
+        if not syn.indicators:
+            return None
+        if syn.needs and syn.needs not in text[m.end : nxt]:
+            continue
+        opens_clause = m.start == s_start or text[m.start - 1] in CLAUSE_OPENERS
+        if syn.context and (syn.context not in before or not opens_clause):
+            continue
+        return syn
+    return None
+
+
+def _groups(text: str, s_start: int, mentions: list[Mention]) -> list[Group]:
+    """Usable names, grouped: names joined by 和/、 before 分别/均 form one group; `名称(GDP)` is one name."""
+    groups: list[Group] = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+        syn = _reading_of(text, s_start, m, nxt)
+        if syn is None:
+            continue
+        if groups:
+            last_m, last_syn = groups[-1][-1]
+            gap = text[last_m.end : m.start].strip()
+            if last_syn.indicators == syn.indicators and gap in ("(", "（"):
+                continue
+            if gap in GROUP_JOINERS and any(w in text[m.end : m.end + 12] for w in GROUP_MARKERS):
+                groups[-1].append((m, syn))
+                continue
+        groups.append([(m, syn)])
+    return groups
+
+
+def _next_start(mentions: list[Mention], last: Mention, end: int) -> int:
+    return min([m.start for m in mentions if m.start >= last.end], default=end)
+
+
+def _region_before(regions: list[RegionMatch], s_start: int, c_start: int, pos: int) -> Region | None:
+    best = None
+    for r in regions:
+        if c_start <= s_start + r.start and s_start + r.end <= pos:
+            best = r.region
+    return best
+
+
+Found = list[tuple[Mention, Region | None, Reading, int]]
+
+
+def _spread_fenbie(text: str, found: Found) -> Found:
+    """`A…X元，B…Y元，分别增长4.6%和7.1%`: the rates of a distant 分别 go to the names before it, in order."""
+    out = list(found)
+    for i, (head, _, reading, size) in enumerate(found):
+        rates = _fenbie_rates(text, head, reading) if size == 1 else []
+        span = range(i + 1 - len(rates), i + 1)
+        if len(rates) < 2 or span.start < 0 or any(found[j][3] != 1 for j in span):
+            continue
+        for j, rate in zip(span, rates, strict=True):
+            m, where, r, n = out[j]
+            out[j] = (m, where, replace(r, yoy=rate), n)
+    return out
+
+
+def _fenbie_rates(text: str, head: Mention, reading: Reading) -> list[float]:
+    tail = text.rfind("分别", head.end, reading.end)
+    if tail < 0 or reading.yoy is None:
+        return []
+    growth = find_growth(text, tail, reading.end)
+    return list(growth.rates) if growth and len(growth.rates) > 1 else []
+
+
+def _figure(
+    text: str,
+    sentence: tuple[int, int],
+    head: Mention,
+    r: Reading,
+    unit: Unit,
+    published: date | None,
+    region: Region | None,
+    breaks: list[int],
+) -> Figure | None:
+    period, basis = period_and_basis(text, sentence[0], head.start, head.end, r, unit, published)
+    if period is None:
+        return None
+    return Figure(
+        region=region.name if region else None,
+        region_code=region.code if region else None,
+        indicator=r.indicator,
+        period=period,
+        basis=basis,
+        value=r.value,
+        unit=indicators()[r.indicator].unit,
+        yoy=r.yoy,
+        qualifier=r.qualifier,
+        quote=_quote(text, sentence, head, r, breaks),
+    )
+
+
+def _quote(text: str, sentence: tuple[int, int], head: Mention, r: Reading, breaks: list[int]) -> str:
+    last = max(r.end - 1, head.end)
+    q_start = max(clause_start(breaks, sentence[0], head.start), text.rfind("\n", 0, head.start) + 1)
+    line_end = text.find("\n", last)
+    q_end = min(clause_end(breaks, last, sentence[1]), line_end if line_end >= 0 else sentence[1])
+    return " ".join(text[q_start:q_end].split())[:MAX_QUOTE]
+
+
+def _dedupe(figures: list[Figure]) -> list[Figure]:
+    kept: dict[tuple[str | None, str, str, str], Figure] = {}
+    for f in figures:
+        old = kept.get(f.key())
+        if old is None:
+            kept[f.key()] = f
+        elif old.value is None and f.value is not None and (f.yoy is None or old.yoy in (None, f.yoy)):
+            kept[f.key()] = replace(old, value=f.value, yoy=old.yoy if old.yoy is not None else f.yoy)
+        elif old.yoy is None and f.yoy is not None and (f.value is None or old.value in (None, f.value)):
+            kept[f.key()] = replace(old, yoy=f.yoy, value=old.value if old.value is not None else f.value)
+    return list(kept.values())
