@@ -10,6 +10,7 @@ from parsers.numerals import DIGITS, rewrite_numerals
 
 __all__ = [
     "collapse_number_spaces",
+    "drop_private_use",
     "fold_noise",
     "fold_width",
     "has_traditional",
@@ -219,11 +220,20 @@ def collapse_number_spaces(text: str) -> str:
     return _SPACE_BEFORE_PERCENT_RE.sub(r"\1%", text)
 
 
+# Private-use characters: icon glyphs of web fonts that page exports leave in the text (\ue004).
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]+")
+
+
+def drop_private_use(text: str) -> str:
+    """The text without private-use characters, which carry no meaning outside the page's own font."""
+    return _PRIVATE_USE_RE.sub("", text)
+
+
 def normalize_text(text: str) -> str:
     """The figure parser's normalisation: idempotent, never raises, keeps CJK punctuation as it is."""
     # Width folding comes first so that its output (`\ｎ` → `\n`, `（ｇè）`) cannot form what an earlier
     # step looks for; the spaces inside numbers go last, after numerals have become digits.
-    text = normalize_line_breaks(fold_width(text))
+    text = normalize_line_breaks(fold_width(drop_private_use(text)))
     text = to_simplified(strip_pinyin(text))
     text = rewrite_numerals(fold_noise(text))
     return collapse_number_spaces(text)

@@ -35,6 +35,7 @@ UNIT_TABLE: tuple[tuple[str, str, Decimal], ...] = (
 CANONICAL_UNIT: dict[str, str] = {"money": "亿元", "yuan": "元", "weight": "万吨", "people": "人"}
 
 _FACTORS: dict[tuple[str, str], Decimal] = {(u, c): f for u, c, f in UNIT_TABLE}
+_KNOWN_UNITS = frozenset(u for u, _, _ in UNIT_TABLE)
 _UNITS_LONGEST_FIRST = sorted({u for u, _, _ in UNIT_TABLE}, key=len, reverse=True)
 
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -44,7 +45,8 @@ BARE_MAGNITUDES: dict[str, str] = {"千": "1000", "百": "100"}
 _NOT_AFTER_UNIT = "次|/|每|民币|级|千瓦|立方|平方|美元|度|株|头|只|件|个|户|套|辆|吨|斤|人|亩|公里|米"
 # A number, an optional hedge (余/多) and a unit; 人次/人民币 and 元/平方米 are not amounts of people or money.
 AMOUNT_RE = re.compile(
-    rf"(?:(?P<num>{NUMBER})|(?<![\d一二两三四五六七八九十百千万])(?P<bare>[千百])(?=亿))\s*(?P<hedge>余|多)?\s*(?P<unit>{'|'.join(_UNITS_LONGEST_FIRST)})(?!{_NOT_AFTER_UNIT})"
+    rf"(?:(?P<num>{NUMBER})|(?<![\d一二两三四五六七八九十百千万])(?P<bare>[千百])(?=亿))\s*"
+    rf"(?:(?P<mag>[万亿])(?=余|多))?(?P<hedge>余|多)?\s*(?P<unit>{'|'.join(_UNITS_LONGEST_FIRST)})(?!{_NOT_AFTER_UNIT})"
 )
 
 
@@ -74,7 +76,10 @@ def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[Amou
     for m in AMOUNT_RE.finditer(text, start, len(text) if end is None else end):
         number = parse_number(m.group("num") or BARE_MAGNITUDES[m.group("bare")])
         if number is not None:
-            found.append(Amount(m.start(), m.end(), number, m.group("unit"), m.group("hedge") is not None))
+            # `1万余人`: the magnitude before the hedge belongs to the unit after it.
+            unit = (m.group("mag") or "") + m.group("unit")
+            if unit in _KNOWN_UNITS:
+                found.append(Amount(m.start(), m.end(), number, unit, m.group("hedge") is not None))
     return found
 
 

@@ -20,6 +20,9 @@ MAX_TEXT_BYTES = 4 * 1024 * 1024
 # HTML bytes beyond this are cut before decoding (see MAX_HTML_CHARS).
 MAX_HTML_BYTES = MAX_HTML_CHARS
 
+# A cut looks this far back for a line end to cut after.
+CUT_SEARCH_BYTES = 65536
+
 UNREADABLE: dict[str, str] = {
     "empty": "empty document: no content",
     "binary": "unsupported binary content: not HTML, PDF, DOCX or text",
@@ -39,6 +42,14 @@ class ExtractedDocument:
     attachments: list[str] = field(default_factory=list)
 
 
+def _cap(data: bytes, limit: int) -> bytes:
+    """The first `limit` bytes, cut after a line end where one is near: no character split in two."""
+    if len(data) <= limit:
+        return data
+    cut = data.rfind(b"\n", max(limit - CUT_SEARCH_BYTES, 0), limit)
+    return data[: cut + 1] if cut >= 0 else data[:limit]
+
+
 def _kind(data: bytes, content_type: str | None) -> Kind:
     """The bytes decide; a Content-Type only tells markup-less HTML from plain text."""
     kind = sniff_kind(data)
@@ -48,7 +59,7 @@ def _kind(data: bytes, content_type: str | None) -> Kind:
 
 
 def _html(data: bytes, url: str | None, http_charset: str | None) -> ExtractedDocument:
-    decoded = decode_bytes(data[:MAX_HTML_BYTES], http_charset)
+    decoded = decode_bytes(_cap(data, MAX_HTML_BYTES), http_charset)
     page = extract_html(decoded.text, url)
     return ExtractedDocument(
         title=page.title,
@@ -62,7 +73,7 @@ def _html(data: bytes, url: str | None, http_charset: str | None) -> ExtractedDo
 
 
 def _text(data: bytes, url: str | None, http_charset: str | None) -> ExtractedDocument:
-    decoded = decode_bytes(data[:MAX_TEXT_BYTES], http_charset)
+    decoded = decode_bytes(_cap(data, MAX_TEXT_BYTES), http_charset)
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").strip()
     return ExtractedDocument(
         title=None, published=date_from_url(url), text=text, kind="text", encoding=decoded.encoding

@@ -9,14 +9,14 @@ import re
 FURNITURE_PATTERNS: tuple[str, ...] = (
     r"当前位置|您的位置|您现在的位置|所在位置",
     r"上一篇|下一篇|上一条|下一条",
-    r"分享到|分享至|扫一扫|扫码",
+    r"分享到|分享至|扫一扫|扫码关注|扫码阅读",
     r"打印本页|打印本稿|打印此文|打印文章|【\s*打印\s*】",
     r"关闭窗口|关闭本页|【\s*关闭\s*】",
     r"返回顶部|回到顶部|加入收藏|设为首页|网站地图|联系我们",
     r"字号\s*[:：]?\s*【?\s*[大中小]|【\s*大\s*中\s*小\s*】",
     r"ICP\s*[备证]|公网安备|网安备|经营许可证",
     r"版权所有|copyright|©|all rights reserved",
-    r"未经.{0,20}(授权|许可)|禁止.{0,6}转载|不得转载|侵权|违者.{0,6}追究",
+    r"未经.{0,20}(授权|许可)|禁止.{0,6}转载|不得转载|侵权必究|违者.{0,6}追究",
     r"责任编辑",
     r"浏览次数|阅读次数|点击数|访问量|【\s*纠错\s*】",
 )
@@ -25,7 +25,8 @@ _FURNITURE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS), re.IGN
 
 # A short line that labels a source or time and holds a date is the article's byline block
 # (`来源：太原晚报 2021-11-25 16:26:07`); the date is read from the page separately.
-_META_LABEL = re.compile(r"(来源|作者|发布时间|发布日期|更新时间|时间|浏览|点击)\s*[:：]")
+# A bare 时间： is left alone: 报名时间：… in a notice is content.
+_META_LABEL = re.compile(r"(来源|作者|发布时间|发布日期|更新时间|浏览|点击)\s*[:：]")
 _DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 
 # Headings that open what follows an article: related links, comments, legal notices. From such a
@@ -43,7 +44,7 @@ _TAIL = re.compile(r"^[\s·•【\[(（-]*(?:\S{0,10}?)(?:" + "|".join(TAIL_MARK
 # trafilatura writes table rows as Markdown: `| a | b | `, with a `|---|` rule after the head.
 _MD_ROW = re.compile(r"^\|\s(.*?)\s?\|\s*$")
 _MD_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
-_MD_CELL_SPLIT = re.compile(r"\s\|\s")  # an escaped `\|` inside a cell has no space before its bar
+_MD_CELL_SPLIT = re.compile(r"\s\|\s")  # a bar escaped inside a cell (`\|`) has its backslash before it
 TABLE_CELL_SEPARATOR = "\t"
 
 

@@ -138,11 +138,9 @@ def _holders_of_blocks(root: Node) -> set[Node]:
 
 
 def paragraphize(root: Node) -> None:
-    """Wrap text that sits loose between block elements into <p>, where the extractor drops it.
-
-    Word-exported and hand-written pages put a paragraph's text straight into a <td> or <div>
-    next to <p> siblings (`<td>first paragraph<p>second</p>`); trafilatura keeps only the <p>.
-    """
+    """Wrap text that sits loose between block elements into <p>, where the extractor drops it."""
+    # Word-exported and hand-written pages put a paragraph's text straight into a <td> or <div>
+    # next to <p> siblings (`<td>first paragraph<p>second</p>`); trafilatura keeps only the <p>.
     holders = _holders_of_blocks(root)
 
     def is_block(node: Node) -> bool:

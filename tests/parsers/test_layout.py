@@ -9,16 +9,28 @@ from parsers.layout import rejoin_lines, squeeze_cjk_spaces
 REJOIN_CASES: list[tuple[str, str, str]] = [
     ("word broken", "全年地区生产总值比上年增\n长3.8%。", "全年地区生产总值比上年增长3.8%。"),
     ("number broken", "其中第二产业增加值12.\n16亿元。", "其中第二产业增加值12.16亿元。"),
-    ("comma goes on", "规模以上工业增加值增长5.2%，\n固定资产投资下降3.4%。", "规模以上工业增加值增长5.2%，固定资产投资下降3.4%。"),
+    (
+        "comma goes on",
+        "规模以上工业增加值增长5.2%，\n固定资产投资下降3.4%。",
+        "规模以上工业增加值增长5.2%，固定资产投资下降3.4%。",
+    ),
     ("full stop ends", "经济平稳。\n工业增长。", "经济平稳。\n工业增长。"),
     ("semicolon ends", "工业增长5%；\n投资增长3%；", "工业增长5%；\n投资增长3%；"),
     ("colon ends", "主要指标如下：\n地区生产总值增长5%。", "主要指标如下：\n地区生产总值增长5%。"),
     ("closing quote ends", "他说：“要稳中求进。”\n会议强调", "他说：“要稳中求进。”\n会议强调"),
     ("closing bracket ends", "增长5%（按可比价格计算）\n其中", "增长5%（按可比价格计算）\n其中"),
     ("heading stays", "一、总体情况\n全市经济运行稳中有进。", "一、总体情况\n全市经济运行稳中有进。"),
-    ("sub-heading stays", "（一）工业生产\n规模以上工业增加值增长5%。", "（一）工业生产\n规模以上工业增加值增长5%。"),
+    (
+        "sub-heading stays",
+        "（一）工业生产\n规模以上工业增加值增长5%。",
+        "（一）工业生产\n规模以上工业增加值增长5%。",
+    ),
     ("chapter stays", "第一章 总则\n第一条 为了规范管理", "第一章 总则\n第一条 为了规范管理"),
-    ("list item not glued to the line before", "主要任务有\n1. 稳增长\n2. 促改革", "主要任务有\n1. 稳增长\n2. 促改革"),
+    (
+        "list item not glued to the line before",
+        "主要任务有\n1. 稳增长\n2. 促改革",
+        "主要任务有\n1. 稳增长\n2. 促改革",
+    ),
     ("numbered item", "目标是\n（1）增长5%左右", "目标是\n（1）增长5%左右"),
     ("circled number", "重点工作\n①稳就业", "重点工作\n①稳就业"),
     ("bullet", "要点\n• 稳增长", "要点\n• 稳增长"),
@@ -91,7 +103,12 @@ def test_short_lines_are_not_glued_when_lines_are_known_to_be_longer() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("经 济 运 行", "经济运行"), ("增长 5.2% ，", "增长 5.2%，"), ("GDP 增长", "GDP 增长"), ("第 一 章", "第一章")],
+    [
+        ("经 济 运 行", "经济运行"),
+        ("增长 5.2% ，", "增长 5.2%，"),
+        ("GDP 增长", "GDP 增长"),
+        ("第 一 章", "第一章"),
+    ],
 )
 def test_squeeze_cjk_spaces(text: str, expected: str) -> None:
     assert squeeze_cjk_spaces(text) == expected

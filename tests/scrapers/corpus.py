@@ -33,10 +33,9 @@ def _bigrams(text: str) -> Counter[str]:
 
 
 def bigram_f1(extracted: str, expected: str) -> float:
-    """Character-bigram F1: multisets of bigrams after removing all whitespace.
-
-    precision = |E ∩ G| / |E|, recall = |E ∩ G| / |G| (multiset intersection), F1 their harmonic mean.
-    """
+    """Character-bigram F1 of extracted text E against expected text G (whitespace removed first)."""
+    # Bigrams are counted as multisets: precision = |E ∩ G| / |E|, recall = |E ∩ G| / |G|, with the
+    # multiset intersection; F1 is their harmonic mean, 0 when nothing is shared.
     got, want = _bigrams(extracted), _bigrams(expected)
     overlap = sum((got & want).values())
     if not overlap:

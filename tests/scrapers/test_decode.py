@@ -50,7 +50,10 @@ def test_meta_gb2312_but_utf8_bytes() -> None:
 
 @pytest.mark.parametrize(
     ("name", "snippet"),
-    [("rdb-qq_meta-gb2312-but-utf8", "DeepMind新电脑已可利用记忆自学"), ("gerapy-list-netease_rolling_news", "滚动新闻")],
+    [
+        ("rdb-qq_meta-gb2312-but-utf8", "DeepMind新电脑已可利用记忆自学"),
+        ("gerapy-list-netease_rolling_news", "滚动新闻"),
+    ],
 )
 def test_recorded_pages_labelled_gb2312_in_utf8(name: str, snippet: str) -> None:
     data = page_bytes(name)
@@ -139,7 +142,13 @@ def test_ascii_is_utf8() -> None:
 
 @pytest.mark.parametrize(
     ("label", "codec"),
-    [("GB2312", "gb18030"), ("x-gbk", "gb18030"), ("utf8", "utf-8"), ("Big5", "big5hkscs"), ("nonsense", None)],
+    [
+        ("GB2312", "gb18030"),
+        ("x-gbk", "gb18030"),
+        ("utf8", "utf-8"),
+        ("Big5", "big5hkscs"),
+        ("nonsense", None),
+    ],
 )
 def test_normalise_label(label: str, codec: str | None) -> None:
     assert normalise_label(label) == codec

@@ -10,7 +10,9 @@ import pytest
 
 from scrapers.extract import extract_html, sniff_kind
 
-BODY = "2024年全市地区生产总值完成180.5亿元，比上年增长5.2%。规模以上工业增加值增长6.1%，固定资产投资增长3.4%。"
+BODY = (
+    "2024年全市地区生产总值完成180.5亿元，比上年增长5.2%。规模以上工业增加值增长6.1%，固定资产投资增长3.4%。"
+)
 MENU = "".join(f'<li><a href="/col{i}/">栏目导航{i}</a></li>' for i in range(40))
 
 
@@ -63,7 +65,17 @@ def test_sniff_kind(data: bytes, kind: str) -> None:
 def test_cms_block_text_without_menu_or_furniture() -> None:
     page = extract_html(gov_page(), url="http://www.gujiao.gov.cn/tjxx/202402/t20240215_1.html")
     assert BODY in page.text
-    for furniture in ("栏目导航", "当前位置", "分享到", "打印本页", "关闭窗口", "上一篇", "下一篇", "ICP", "版权所有"):
+    for furniture in (
+        "栏目导航",
+        "当前位置",
+        "分享到",
+        "打印本页",
+        "关闭窗口",
+        "上一篇",
+        "下一篇",
+        "ICP",
+        "版权所有",
+    ):
         assert furniture not in page.text
     assert page.title == "全市经济运行情况"
     assert page.published == dt.date(2024, 2, 15)
@@ -77,7 +89,11 @@ def test_tables_as_rows_and_as_tab_separated_lines() -> None:
     )
     page = extract_html(gov_page(extra=table))
     assert page.tables == [
-        [["指标", "单位", "数值", "增长(%)"], ["地区生产总值", "亿元", "180.5", "5.2"], ["规模以上工业增加值", "亿元", "", "6.1"]]
+        [
+            ["指标", "单位", "数值", "增长(%)"],
+            ["地区生产总值", "亿元", "180.5", "5.2"],
+            ["规模以上工业增加值", "亿元", "", "6.1"],
+        ]
     ]
     assert "地区生产总值\t亿元\t180.5\t5.2" in page.text.splitlines()
 
@@ -86,7 +102,8 @@ def test_layout_tables_are_not_data_and_their_text_is_kept() -> None:
     lead = "这是正文的第一段，没有包在段落标签里。" * 12
     html = (
         "<html><head><title>标题</title></head><body><table><tr><td>"
-        f"{MENU}</td></tr><tr><td class='Content'>{lead}<p>{BODY}</p><p>{BODY}</p></td></tr></table></body></html>"
+        f"{MENU}</td></tr><tr><td class='Content'>{lead}<p>{BODY}</p><p>{BODY}</p></td></tr>"
+        "</table></body></html>"
     )
     page = extract_html(html)
     assert page.tables == []
@@ -102,7 +119,9 @@ def test_attachments_absolute_deduplicated_and_not_from_menus() -> None:
         '<a href="javascript:void(0)">打印.pdf</a> <a href="/page.html">正文</a></p>'
     )
     nav = '<div class="nav"><a href="/guide.pdf">办事指南.pdf</a></div>'
-    page = extract_html(gov_page(extra=links, before_title=nav), url="http://www.gujiao.gov.cn/tjxx/202402/t1.html")
+    page = extract_html(
+        gov_page(extra=links, before_title=nav), url="http://www.gujiao.gov.cn/tjxx/202402/t1.html"
+    )
     assert page.attachments == [
         "http://www.gujiao.gov.cn/files/2024tjgb.pdf",
         "http://www.gujiao.gov.cn/tjxx/202402/data.xlsx",
@@ -130,9 +149,19 @@ def test_title_cross_checked(head: str, expected: str) -> None:
         # government meta beats the text
         ('<meta name="PubDate" content="2024-02-14 09:00">', "", None, dt.date(2024, 2, 14)),
         ('<meta name="firstpublishedtime" content="2024-02-13-15:28:05">', "", None, dt.date(2024, 2, 13)),
-        ('<meta property="article:published_time" content="2024-02-12T20:00:00Z">', "", None, dt.date(2024, 2, 13)),
+        (
+            '<meta property="article:published_time" content="2024-02-12T20:00:00Z">',
+            "",
+            None,
+            dt.date(2024, 2, 13),
+        ),
         # a document's own date (成文日期) beats the posting time
-        ('<meta name="PubDate" content="2024-02-14">', "<p>成文日期：2024年02月10日</p>", None, dt.date(2024, 2, 10)),
+        (
+            '<meta name="PubDate" content="2024-02-14">',
+            "<p>成文日期：2024年02月10日</p>",
+            None,
+            dt.date(2024, 2, 10),
+        ),
     ],
 )
 def test_date_priority(head: str, text: str, url: str | None, expected: dt.date) -> None:
@@ -157,7 +186,8 @@ def test_date_from_the_url_when_the_page_has_none(url: str, expected: dt.date | 
 
 def test_a_chinese_date_is_never_read_as_new_year() -> None:
     # htmldate with dateparser turns 2023年02月15日 into 2023-01-01; the text reader gets it right.
-    html = f"<html><head><title>通知</title></head><body><h1>通知</h1><p>2023年02月15日</p><p>{BODY}</p></body></html>"
+    body = f"<h1>通知</h1><p>2023年02月15日</p><p>{BODY}</p>"
+    html = f"<html><head><title>通知</title></head><body>{body}</body></html>"
     assert extract_html(html).published == dt.date(2023, 2, 15)
 
 

@@ -81,7 +81,11 @@ def test_newspaper4k_expectations(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "title", "unwanted"),
     [
-        ("rdb-qq_meta-gb2312-but-utf8", "DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶", ["未经授权，不得转载"]),
+        (
+            "rdb-qq_meta-gb2312-but-utf8",
+            "DeepMind新电脑已可利用记忆自学 人工智能迈上新台阶",
+            ["未经授权，不得转载"],
+        ),
         ("rdb-gmw", "宇航员在太空中喝酒会怎么样？后果很严重", ["光明网版权所有"]),
     ],
 )

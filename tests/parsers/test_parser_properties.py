@@ -1,0 +1,56 @@
+"""The parser never raises on any string, returns a list, and gives the same answer twice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsers.document import parse_document
+from parsers.figures import extract_figures
+from parsers.regions import Gazetteer
+
+REPORTISH = st.sampled_from(
+    [
+        "地区生产总值", "增长", "下降", "分别", "预计", "目标", "左右", "以上", "亿元", "万元", "万斤", "元", "%", "％",
+        "，", "。", "；", "\n", "\t", "|", "、", "和", "1-10月", "上半年", "2024年", "今年", "城乡居民人均可支配收入",
+        "固定资产投资", "规上工业增加值", "第一产业", "总产量", "粮食", "原煤产量", "古交", "交城县", "太原市", "从", "到",
+        "的", "年均", "十四五", "同期", "突破", "千亿", "(gè)", "億", "二〇二四年", "一百零六点六二亿元", "【报告摘登】",
+    ]
+)
+NUMBERS = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(lambda x: f"{x:.6g}"),
+    st.text(alphabet="0123456789.,", min_size=1, max_size=40),
+)
+REPORT_TEXT = st.lists(st.one_of(REPORTISH, NUMBERS, st.text(max_size=8)), max_size=200).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(st.text(max_size=2000), REPORT_TEXT), month=st.integers(min_value=1, max_value=12))
+def test_parse_never_raises_and_is_deterministic(text: str, month: int) -> None:
+    published = date(2024, month, 15)
+    first = parse_document(text, published=published)
+    second = parse_document(text, published=published)
+    assert isinstance(first.figures, list)
+    assert first == second
+    for f in first.figures:
+        assert f.basis in ("actual", "estimate", "target")
+        assert f.value is not None or f.yoy is not None
+
+
+@settings(max_examples=5, deadline=None)
+@given(chunk=REPORT_TEXT)
+def test_one_megabyte_inputs(chunk: str) -> None:
+    text = (chunk + "。\n") * (1_000_000 // (len(chunk) + 2) + 1)
+    figures = extract_figures(text[:1_000_000], date(2024, 2, 1), None, Gazetteer.default())
+    assert isinstance(figures, list)
+
+
+def test_huge_numbers_are_not_figures_of_infinite_size() -> None:
+    text = "地区生产总值完成" + "9" * 400 + "亿元，增长" + "9" * 400 + "%。"
+    doc = parse_document(text, published=date(2024, 2, 1))
+    assert isinstance(doc.figures, list)
+    for f in doc.figures:
+        assert f.value is None or f.value < 1e16
