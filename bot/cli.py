@@ -6,16 +6,20 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 
-from bot import parse_cmd
+from bot import monitor_cmd, parse_cmd
+from bot.settings import Settings, SettingsError, load_settings
+from bot.wiring import configure_logging
 
-PENDING = {
-    "run": "runs the monitor and the Telegram bot (arrives with the monitor and bot issues)",
-    "poll": "polls the sources once (arrives with the monitor issue)",
-    "ask": "answers a question as the bot would (arrives with the bot issue)",
-    "figures": "prints the stored figures (arrives with the monitor issue)",
-    "sources": "shows each source's health (arrives with the monitor issue)",
+HELP = {
+    "run": "watch every source on its schedule until Ctrl-C (the Telegram bot arrives with the bot issue)",
+    "poll": "poll the sources once now and print what each gave",
+    "ask": "answer a question as the bot would (arrives with the bot issue)",
+    "figures": "print the stored figures",
+    "sources": "show the health of each source",
 }
+PENDING = {"ask"}
 
 
 def _date(value: str) -> date:
@@ -38,35 +42,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="publication date (else read from it)")
     p.add_argument("--region", metavar="NAME", help="the document's region (else read from its title and text)")
     p.add_argument("--format", choices=("json", "table"), default="table", help="output format (table)")
-    run = sub.add_parser("run", help=PENDING["run"])
-    del run
-    poll = sub.add_parser("poll", help=PENDING["poll"])
-    poll.add_argument("--source", metavar="NAME")
-    ask = sub.add_parser("ask", help=PENDING["ask"])
+    sub.add_parser("run", help=HELP["run"])
+    poll = sub.add_parser("poll", help=HELP["poll"])
+    poll.add_argument("--source", metavar="NAME", help="only this source")
+    ask = sub.add_parser("ask", help=HELP["ask"])
     ask.add_argument("text", metavar="TEXT")
     ask.add_argument("--chat-id", type=int, metavar="N")
-    fig = sub.add_parser("figures", help=PENDING["figures"])
-    fig.add_argument("--region", metavar="R")
-    fig.add_argument("--indicator", metavar="I")
+    fig = sub.add_parser("figures", help=HELP["figures"])
+    fig.add_argument("--region", metavar="R", help="a region name or short form (古交, 交城县)")
+    fig.add_argument("--indicator", metavar="I", help="an indicator id or name (gdp, 固定资产投资)")
     fig.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    sub.add_parser("sources", help=PENDING["sources"])
+    sub.add_parser("sources", help=HELP["sources"])
     return parser
 
 
-def _pending(args: argparse.Namespace) -> int:
-    print(f"govwatch {args.command}: not available yet — {PENDING[args.command]}", file=sys.stderr)
+def _pending(args: argparse.Namespace, settings: Settings) -> int:
+    del settings
+    print(f"govwatch {args.command}: not available yet — {HELP[args.command]}", file=sys.stderr)
     return 2
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"parse": parse_cmd.run}
+SETTINGS_COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "poll": monitor_cmd.poll,
+    "sources": monitor_cmd.sources,
+    "figures": monitor_cmd.figures,
+    "run": monitor_cmd.run,
+    "ask": _pending,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `govwatch` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
-    handler = COMMANDS.get(args.command, _pending)
     try:
-        return handler(args)
+        if args.command == "parse":
+            return parse_cmd.run(args)
+        try:
+            settings = load_settings(Path(args.config))
+        except SettingsError as exc:
+            print(f"govwatch: bad settings\n{exc}", file=sys.stderr)
+            return 2
+        if args.command in ("run", "poll"):
+            configure_logging()
+        return SETTINGS_COMMANDS[args.command](args, settings)
     except KeyboardInterrupt:
         return 130
 

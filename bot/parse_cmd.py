@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from bot.render import fmt_number, fmt_yoy, text_table
 from parsers.document import parse_document
 from parsers.model import Figure, ParsedDocument
 from scrapers.document import ExtractError, extract_document
@@ -60,22 +61,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _num(x: float | None) -> str:
-    return "" if x is None else f"{x:g}"
-
-
 def _row(f: Figure) -> list[str]:
-    yoy = "" if f.yoy is None else f"{f.yoy:+g}%"
-    return [
-        f.region or "",
-        f.indicator,
-        f.period,
-        BASIS_LABELS[f.basis],
-        _num(f.value),
-        f.unit if f.value is not None else "",
-        yoy,
-        f.qualifier or "",
-    ]
+    unit = f.unit if f.value is not None else ""
+    basis = BASIS_LABELS[f.basis]
+    return [f.region or "", f.indicator, f.period, basis, fmt_number(f.value), unit, fmt_yoy(f.yoy), f.qualifier or ""]
 
 
 def render_table(doc: ParsedDocument) -> str:
@@ -87,17 +76,7 @@ def render_table(doc: ParsedDocument) -> str:
         f"kind:      {doc.kind}",
         f"figures:   {len(doc.figures)}",
     ]
-    if not doc.figures:
-        return "\n".join(lines)
-    header = ["region", "indicator", "period", "basis", "value", "unit", "yoy", "qualifier"]
-    rows = [header] + [_row(f) for f in doc.figures]
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(header))]
-    lines.append("")
-    for r in rows:
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip())
+    if doc.figures:
+        header = ["region", "indicator", "period", "basis", "value", "unit", "yoy", "qualifier"]
+        lines += ["", text_table(header, [_row(f) for f in doc.figures])]
     return "\n".join(lines)
-
-
-def _width(s: str) -> int:
-    # CJK characters take two columns in a terminal.
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)

@@ -1,0 +1,182 @@
+"""The configuration: `settings.toml` validated at start-up, environment variables (`GOVWATCH_…`) over it."""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+INTERVAL_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_TOML_PATH: ContextVar[Path] = ContextVar("govwatch_settings_path", default=Path("settings.toml"))
+
+
+class SettingsError(Exception):
+    """A settings file that cannot be used, with one line per problem naming its key."""
+
+
+def parse_interval(value: object) -> float:
+    """Seconds from a number or a string such as `"90s"`, `"30m"`, `"6h"`, `"1d"`."""
+    if isinstance(value, bool):
+        raise ValueError("an interval is a number of seconds or a string like '30m'")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        m = INTERVAL_RE.match(str(value))
+        if m is None:
+            raise ValueError(f"not an interval: {value!r} (use seconds, or '90s', '30m', '6h', '1d')")
+        seconds = float(m.group(1)) * INTERVAL_UNITS[m.group(2)]
+    if seconds < 1:
+        raise ValueError("an interval must be at least one second")
+    return seconds
+
+
+def _check_url(value: str) -> str:
+    if not URL_RE.match(value):
+        raise ValueError(f"not an http(s) URL: {value!r}")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StorageSettings(_Strict):
+    """Where documents, figures and state are kept."""
+
+    url: str = "sqlite:///data/govwatch.db"
+
+
+class TelegramSettings(_Strict):
+    """The bot's token (empty: console mode), API server and admins."""
+
+    token: str = ""
+    base_url: str = "https://api.telegram.org/bot"
+    admins: list[int] = Field(default_factory=list)
+    proxy: str | None = None
+
+
+class FetchSettings(_Strict):
+    """How pages are fetched: timeouts, size cap, politeness, retries, identity."""
+
+    user_agent: str = "Mozilla/5.0 (compatible; govwatch/0.1; +https://github.com/govwatch)"
+    proxy: str | None = None
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 90.0
+    max_bytes: int = 20 * 1024 * 1024
+    per_host_concurrency: int = 2
+    per_host_delay: float = 1.0
+    retries: int = 3
+
+
+class ScheduleSettings(_Strict):
+    """Polling: the default interval, its jitter, and how far a failing source backs off."""
+
+    interval: float = 1800.0
+    jitter: float = 60.0
+    backoff_after: int = 3
+    max_backoff: float = 86400.0
+    max_new_per_poll: int = 30
+
+    _interval = field_validator("interval", "max_backoff", mode="before")(parse_interval)
+
+
+class SelectorSettings(_Strict):
+    """CSS selectors that override the list-page heuristics for one source."""
+
+    item: str | None = None
+    link: str | None = None
+    date: str | None = None
+
+
+class SourceSettings(_Strict):
+    """One watched site or feed (a `[[sources]]` table)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    url: str
+    kind: Literal["list", "rss", "page"] = "list"
+    region: str | None = None
+    interval: float | None = None
+    enabled: bool = True
+    selectors: SelectorSettings | None = None
+
+    _url = field_validator("url")(_check_url)
+
+    @field_validator("interval", mode="before")
+    @classmethod
+    def _interval(cls, value: object) -> float | None:
+        return None if value is None else parse_interval(value)
+
+
+class Settings(BaseSettings):
+    """All of govwatch's settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GOVWATCH_", env_nested_delimiter="_", env_nested_max_split=1, extra="forbid"
+    )
+
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    sources: list[SourceSettings] = Field(default_factory=list)
+
+    @field_validator("sources")
+    @classmethod
+    def _unique_names(cls, sources: list[SourceSettings]) -> list[SourceSettings]:
+        names = [s.name for s in sources]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"source names must be unique: {', '.join(dupes)}")
+        return sources
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment variables override the file, as DESIGN.md says.
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_TOML_PATH.get(), deep_merge=True)
+        return (init_settings, env_settings, toml)
+
+    def interval_of(self, source: SourceSettings) -> float:
+        """The polling interval of a source: its own, else the schedule's default."""
+        return source.interval if source.interval is not None else self.schedule.interval
+
+
+def load_settings(path: Path) -> Settings:
+    """The settings from a TOML file and the environment; raises SettingsError naming each bad key."""
+    if not path.is_file():
+        raise SettingsError(f"{path}: no such settings file")
+    token = _TOML_PATH.set(path)
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError("\n".join(_describe(path, err) for err in exc.errors())) from None
+    except (OSError, ValueError) as exc:  # a file that is not TOML
+        raise SettingsError(f"{path}: {exc}") from None
+    finally:
+        _TOML_PATH.reset(token)
+
+
+def _describe(path: Path, err: object) -> str:
+    assert isinstance(err, dict)
+    loc = ".".join(str(p) for p in err.get("loc", ()))
+    if err.get("type") == "extra_forbidden":
+        return f"{path}: unknown key {loc!r}"
+    return f"{path}: {loc}: {err.get('msg', 'invalid')}"

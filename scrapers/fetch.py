@@ -1,0 +1,495 @@
+"""One shared httpx.AsyncClient for all fetching: timeouts, a size cap, politeness, conditional GET, retries."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import ssl
+import time
+import zlib
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Literal, Protocol, Self
+
+import httpx
+
+from scrapers import waf
+
+log = logging.getLogger("govwatch.fetch")
+
+FetchStatus = Literal["ok", "not_modified", "blocked", "error"]
+
+DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+# Only codings this module can undo a bounded step at a time are offered (never br or zstd).
+ACCEPT_ENCODING = "gzip, deflate"
+# Error pages are read only as far as a challenge signature could be found in them.
+ERROR_BODY_BYTES = waf.SCAN_BYTES
+# Decompression yields at most this much per step, so a gzip bomb never expands past the cap in memory.
+INFLATE_STEP = 64 * 1024
+# Per-host state beyond this many hosts is pruned of idle hosts.
+MAX_HOSTS = 1024
+# Each start to a host is pushed back by up to this fraction of per_host_delay, so polls do not beat in step.
+DELAY_JITTER = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    """Timeouts, size cap, politeness and retry settings shared by every fetch."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 60.0  # wall-clock cap per request, a server trickling bytes included
+    max_bytes: int = 20 * 1024 * 1024  # a larger (decoded) body is cut off while streaming
+    user_agent: str = "govwatch/0.1 (+https://github.com/...)"
+    proxy: str | None = None
+    per_host_concurrency: int = 2  # at most this many requests in flight per host
+    per_host_delay: float = 1.0  # minimum seconds between request starts to one host
+    retries: int = 3  # further attempts after the first, on timeouts, connection errors and 5xx; never on 4xx
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    max_redirects: int = 5
+
+
+DEFAULT_CONFIG = FetchConfig()
+
+
+class Validators(Protocol):
+    """Conditional-GET memory: the ETag and Last-Modified last seen for a URL."""
+
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """Return (etag, last_modified) saved for url."""
+        ...
+
+    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Remember the validators of url's latest complete 200 response."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What one fetch gave: content, or why there is none (never an exception)."""
+
+    url: str
+    final_url: str
+    status: FetchStatus
+    http_status: int | None
+    content: bytes
+    content_type: str | None
+    charset: str | None  # from the Content-Type header only; <meta> is scrapers.decode's business
+    etag: str | None
+    last_modified: str | None
+    truncated: bool
+    error: str | None
+    attempts: int
+    elapsed: float
+
+
+class _BodyError(Exception):
+    """A body that cannot be decoded; internal, it becomes an error value."""
+
+
+class _Stage:
+    """One zlib layer (gzip or deflate), undone INFLATE_STEP bytes at a time."""
+
+    def __init__(self, wbits: int, fallback_wbits: int | None = None) -> None:
+        self._inflater = zlib.decompressobj(wbits)
+        self._fallback = fallback_wbits
+        self._started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data:
+            try:
+                out = self._inflater.decompress(data, INFLATE_STEP)
+            except zlib.error as exc:
+                # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate (as httpx allows).
+                if self._fallback is None or self._started:
+                    raise _BodyError("bad content encoding") from exc
+                self._inflater, self._fallback = zlib.decompressobj(self._fallback), None
+                continue
+            self._started = True
+            data = self._inflater.unconsumed_tail
+            if not out:
+                break
+            yield out
+
+    def flush(self) -> bytes:
+        return self._inflater.flush()
+
+
+class _Inflater:
+    """Undoes a Content-Encoding chain lazily, so the consumer can stop as soon as it has enough."""
+
+    def __init__(self, content_encoding: str | None) -> None:
+        self._stages: list[_Stage] = []
+        codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
+        for coding in reversed(codings):  # the last coding applied is undone first
+            if coding in ("", "identity"):
+                continue
+            if coding in ("gzip", "x-gzip"):
+                self._stages.append(_Stage(zlib.MAX_WBITS | 16))
+            elif coding == "deflate":
+                self._stages.append(_Stage(zlib.MAX_WBITS, -zlib.MAX_WBITS))
+            else:
+                raise _BodyError(f"unsupported content encoding {coding}")
+
+    def feed(self, data: bytes, first: int = 0) -> Iterator[bytes]:
+        if first == len(self._stages):
+            if data:
+                yield data
+            return
+        for piece in self._stages[first].feed(data):
+            yield from self.feed(piece, first + 1)
+
+    def finish(self) -> Iterator[bytes]:
+        for index, stage in enumerate(self._stages):
+            yield from self.feed(stage.flush(), index + 1)
+
+
+async def read_capped(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+    """Read a streamed response's decoded body up to limit bytes; True when there was more."""
+    consumed = response.is_stream_consumed
+    inflater = _Inflater(None if consumed else response.headers.get("content-encoding"))
+    pieces: list[bytes] = []
+    size = 0
+
+    def take(piece: bytes) -> bool:
+        nonlocal size
+        pieces.append(piece[: limit - size])
+        size += len(pieces[-1])
+        return len(piece) > len(pieces[-1])
+
+    # A transport that built its response from bytes (httpx.MockTransport) has read and decoded it already.
+    stream = _once(response.content) if consumed else response.aiter_raw()
+    async for raw in stream:
+        if any(take(piece) for piece in inflater.feed(raw)):
+            return b"".join(pieces), True
+    if any(take(piece) for piece in inflater.finish()):
+        return b"".join(pieces), True
+    return b"".join(pieces), False
+
+
+async def _once(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+class _HostGate:
+    __slots__ = ("next_start", "semaphore", "users")
+
+    def __init__(self, concurrency: int) -> None:
+        self.semaphore = asyncio.Semaphore(concurrency)
+        self.next_start = 0.0
+        self.users = 0
+
+
+class Politeness:
+    """Per-host limits: at most N requests in flight and a minimum gap between request starts."""
+
+    def __init__(self, concurrency: int, delay: float) -> None:
+        self._concurrency = max(1, concurrency)
+        self._delay = max(0.0, delay)
+        self._gates: dict[str, _HostGate] = {}
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """Wait for a turn at host, then hold one of its slots for the duration of the block."""
+        gate = self._gate(host)
+        gate.users += 1
+        try:
+            async with gate.semaphore:
+                now = time.monotonic()
+                start = max(now, gate.next_start)
+                # Reserved before sleeping: no await between the read and the write, so starts never collide.
+                gate.next_start = start + self._delay * (1 + random.uniform(0, DELAY_JITTER))
+                if start > now:
+                    await asyncio.sleep(start - now)
+                yield
+        finally:
+            gate.users -= 1
+
+    def defer(self, host: str, seconds: float) -> None:
+        """Hold back every request to host for seconds (a Retry-After)."""
+        gate = self._gate(host)
+        gate.next_start = max(gate.next_start, time.monotonic() + seconds)
+
+    def _gate(self, host: str) -> _HostGate:
+        gate = self._gates.get(host)
+        if gate is None:
+            if len(self._gates) >= MAX_HOSTS:
+                self._prune()
+            gate = self._gates[host] = _HostGate(self._concurrency)
+        return gate
+
+    def _prune(self) -> None:
+        now = time.monotonic()
+        for host, gate in list(self._gates.items()):
+            if gate.users == 0 and gate.next_start <= now:
+                del self._gates[host]
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    """The outcome of one attempt (its redirects included), before retry is decided."""
+
+    status: FetchStatus
+    final_url: str
+    http_status: int | None = None
+    headers: httpx.Headers | None = None
+    content: bytes = b""
+    truncated: bool = False
+    error: str | None = None
+    retryable: bool = False
+    retry_after: float | None = None
+
+
+def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
+    """Split a Content-Type header into (media type, charset), both lower-cased."""
+    if not value:
+        return None, None
+    media, _, params = value.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = val.strip().strip("\"'").lower() or None
+    return media.strip().lower() or None, charset
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), None when absent or bad."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _connect_reason(exc: httpx.ConnectError) -> tuple[str, bool]:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ConnectionRefusedError) or "refused" in str(cause).lower():
+            return "connection refused", True
+        if isinstance(cause, ssl.SSLError):
+            return "TLS error", False  # a bad certificate stays bad
+        if any(word in str(cause).lower() for word in ("name or service", "nodename", "name resolution")):
+            return "name resolution failed", True
+        cause = cause.__cause__ or cause.__context__
+    return "connection error", True
+
+
+def describe(exc: httpx.HTTPError) -> tuple[str, bool]:
+    """A short reason for an httpx failure, and whether trying again may help."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "connect timeout", True
+    if isinstance(exc, httpx.ReadTimeout):
+        return "read timeout", True
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout", True
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "invalid URL", False
+    if isinstance(exc, httpx.ProxyError):
+        return "proxy error", True
+    if isinstance(exc, httpx.ConnectError):
+        return _connect_reason(exc)
+    if isinstance(exc, httpx.RemoteProtocolError):
+        if "disconnect" in str(exc).lower() or "incomplete" in str(exc).lower():
+            return "connection closed", True
+        return "protocol error", False
+    if isinstance(exc, httpx.TransportError):
+        return "connection error", True
+    return type(exc).__name__, False
+
+
+class Fetcher:
+    """Fetches URLs through one shared httpx.AsyncClient; every outcome is a FetchResult, never an exception."""
+
+    def __init__(
+        self,
+        config: FetchConfig = DEFAULT_CONFIG,
+        validators: Validators | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        # httpx logs every request with its full URL (query strings, tokens) at INFO.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("httpcore").setLevel(logging.WARNING)
+        self._config = config
+        self._validators = validators
+        self._politeness = Politeness(config.per_host_concurrency, config.per_host_delay)
+        self._client = httpx.AsyncClient(
+            headers={
+                "User-Agent": config.user_agent,
+                "Accept-Encoding": ACCEPT_ENCODING,
+                "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+            },
+            timeout=httpx.Timeout(
+                connect=config.connect_timeout,
+                read=config.read_timeout,
+                write=config.read_timeout,
+                pool=config.total_timeout,
+            ),
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            # A given transport replaces the network (tests); a proxy would be mounted over it.
+            proxy=config.proxy if transport is None else None,
+            transport=transport,
+            # Redirects are followed hop by hop here: politeness per host, and no redirect body read whole.
+            follow_redirects=False,
+            # The proxy comes from the configuration only, not from whatever the environment holds.
+            trust_env=False,
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the shared client and its connections."""
+        await self._client.aclose()
+
+    async def fetch(self, url: str, *, conditional: bool = True, accept: str | None = None) -> FetchResult:
+        """GET url politely with retries; conditional sends the saved ETag/Last-Modified."""
+        started = time.monotonic()
+        try:
+            request = self._client.build_request("GET", url, headers=self._request_headers(url, conditional, accept))
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError):
+            request = None
+        if request is None or request.url.scheme not in ("http", "https") or not request.url.host:
+            log.warning("fetch error: %s: invalid URL", _host(url))
+            return _result(url, _Attempt("error", url, error="invalid URL"), 0, started)
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                attempt = await self._attempt(request)
+            except Exception as exc:  # a bug here must not stop the monitor: it becomes a value and a log line
+                log.exception("fetch failed: %s: internal error", _host(url))
+                attempt = _Attempt("error", url, error=f"internal error ({type(exc).__name__})")
+            delay = self._retry_delay(attempt, attempts)
+            if delay is None:
+                break
+            log.debug("fetch retry: %s: %s, attempt %d in %.2fs", _host(url), attempt.error, attempts + 1, delay)
+            if attempt.retry_after is not None:
+                self._politeness.defer(_host(attempt.final_url), delay)
+            await asyncio.sleep(delay)
+        result = _result(url, attempt, attempts, started)
+        self._after(result)
+        return result
+
+    def _request_headers(self, url: str, conditional: bool, accept: str | None) -> dict[str, str]:
+        headers = {"Accept": accept or DEFAULT_ACCEPT}
+        if conditional and self._validators is not None:
+            etag, last_modified = self._validators.validators(url)
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+        return headers
+
+    def _retry_delay(self, attempt: _Attempt, attempts: int) -> float | None:
+        config = self._config
+        if not attempt.retryable or attempts > config.retries:
+            return None
+        if attempt.retry_after is not None:
+            # A server asking for a long pause is not hammered: the next poll will try again.
+            return attempt.retry_after if attempt.retry_after <= config.backoff_max else None
+        if attempt.http_status == 429:
+            return None  # a 4xx: retried only when the server says when
+        return random.uniform(0, min(config.backoff_max, config.backoff_base * 2 ** (attempts - 1)))
+
+    def _after(self, result: FetchResult) -> None:
+        host = _host(result.url)
+        if result.status in ("error", "blocked"):
+            log.warning("fetch %s: %s: %s (%d attempts)", result.status, host, result.error, result.attempts)
+        elif result.truncated:
+            log.warning("fetch truncated: %s: body cut at %d bytes", host, len(result.content))
+        elif result.http_status == 200 and self._validators is not None:
+            self._validators.save_validators(result.url, result.etag, result.last_modified)
+
+    async def _attempt(self, request: httpx.Request) -> _Attempt:
+        redirects = 0
+        while True:
+            try:
+                async with self._politeness.slot(request.url.host):
+                    async with asyncio.timeout(self._config.total_timeout):
+                        response, content, truncated = await self._exchange(request)
+            except TimeoutError:
+                return _Attempt("error", str(request.url), error="timeout (total)", retryable=True)
+            except httpx.HTTPError as exc:
+                error, retryable = describe(exc)
+                return _Attempt("error", str(request.url), error=error, retryable=retryable)
+            except _BodyError as exc:
+                return _Attempt("error", str(request.url), error=str(exc))
+            if response.next_request is None:
+                return _judge(response, content, truncated)
+            if redirects >= self._config.max_redirects:
+                return _Attempt("error", str(request.url), response.status_code, error="too many redirects")
+            redirects += 1
+            request = response.next_request
+
+    async def _exchange(self, request: httpx.Request) -> tuple[httpx.Response, bytes, bool]:
+        response = await self._client.send(request, stream=True)
+        try:
+            if response.next_request is not None:
+                return response, b"", False  # a redirect's body is never read
+            limit = self._config.max_bytes if response.is_success else min(self._config.max_bytes, ERROR_BODY_BYTES)
+            content, truncated = await read_capped(response, limit)
+            return response, content, truncated
+        finally:
+            await response.aclose()
+
+
+def _judge(response: httpx.Response, content: bytes, truncated: bool) -> _Attempt:
+    status, url = response.status_code, str(response.url)
+    attempt = _Attempt("ok", url, status, response.headers, content, truncated)
+    if status == 304:
+        return replace(attempt, status="not_modified", content=b"", truncated=False)
+    challenge = waf.classify(status, content, "; ".join(response.headers.get_list("set-cookie")))
+    if challenge is not None:
+        return replace(attempt, status="blocked", error=challenge)
+    if 200 <= status < 300:
+        return attempt
+    retry_after = parse_retry_after(response.headers.get("retry-after")) if status in (429, 503) else None
+    transient = status >= 500 or status == 429
+    return replace(attempt, status="error", error=f"HTTP {status}", retryable=transient, retry_after=retry_after)
+
+
+def _result(url: str, attempt: _Attempt, attempts: int, started: float) -> FetchResult:
+    headers = attempt.headers if attempt.headers is not None else httpx.Headers()
+    content_type, charset = parse_content_type(headers.get("content-type"))
+    return FetchResult(
+        url=url,
+        final_url=attempt.final_url,
+        status=attempt.status,
+        http_status=attempt.http_status,
+        content=attempt.content,
+        content_type=content_type,
+        charset=charset,
+        etag=headers.get("etag"),
+        last_modified=headers.get("last-modified"),
+        truncated=attempt.truncated,
+        error=attempt.error,
+        attempts=attempts,
+        elapsed=time.monotonic() - started,
+    )
+
+
+def _host(url: str) -> str:
+    """The host of url for log lines: never the path or query, which may hold tokens."""
+    try:
+        return httpx.URL(url).host or "?"
+    except (httpx.InvalidURL, ValueError):
+        return "?"

@@ -1,0 +1,265 @@
+"""One poll of one source: fetch its list or feed, discover new items, read them, store documents and figures."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+
+from parsers.document import parse_document
+from scrapers.decode import decode_bytes
+from scrapers.discover import (
+    DiscoverError,
+    Item,
+    Selectors,
+    attachment_link,
+    discover_feed,
+    discover_list,
+    discover_page,
+)
+from scrapers.document import ExtractedDocument, ExtractError, extract_document
+from scrapers.fetch import Fetcher, FetchResult
+from storage.records import SourceStatus
+from storage.store import NewDocument, PollRun, SourceState, Store
+
+log = logging.getLogger("govwatch.monitor")
+MAX_ERROR = 300
+# The stored health of a source after a poll with this outcome.
+SOURCE_STATUS: dict[str, SourceStatus] = {
+    "ok": "ok", "baseline": "ok", "unchanged": "unchanged", "error": "error", "blocked": "blocked",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A source to poll, as the settings describe it."""
+
+    name: str
+    url: str
+    kind: str = "list"
+    region: str | None = None
+    interval: float = 1800.0
+    selectors: Selectors | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """How a failing source backs off: after `after` failures its interval doubles per `after` more, capped."""
+
+    after: int = 3
+    cap: float = 86400.0
+
+    def delay(self, interval: float, failures: int) -> float:
+        """Seconds until a source with this many consecutive failures is polled again."""
+        if failures < self.after:
+            return interval
+        factor = 2.0 ** ((failures - self.after) // self.after + 1)
+        return float(min(self.cap, interval * factor))
+
+
+@dataclass(frozen=True, slots=True)
+class PollSummary:
+    """What one poll of one source did, for the CLI table and the log line."""
+
+    source: str
+    status: str  # ok | unchanged | baseline | error | blocked | skipped
+    items: int = 0
+    new: int = 0
+    figures: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    document_ids: tuple[int, ...] = ()
+
+
+def _china_today() -> date:
+    return (datetime.now(UTC) + timedelta(hours=8)).date()
+
+
+class Monitor:
+    """Polls sources with one shared fetcher into one store."""
+
+    def __init__(
+        self,
+        store: Store,
+        fetcher: Fetcher,
+        backoff: Backoff = Backoff(),
+        max_new_per_poll: int = 30,
+        today: Callable[[], date] = _china_today,
+    ) -> None:
+        self.store = store
+        self.fetcher = fetcher
+        self.backoff = backoff
+        self.max_new = max_new_per_poll
+        self.today = today
+
+    async def poll(self, spec: SourceSpec, *, force: bool = False) -> PollSummary:
+        """Poll one source now (unless it is backing off and not forced); never raises for a site's faults."""
+        started = time.monotonic()
+        state = await asyncio.to_thread(self.store.upsert_source, spec.name, spec.url, spec.kind, spec.region)
+        now = datetime.now(UTC)
+        if not force and state.next_poll_at is not None and _aware(state.next_poll_at) > now:
+            return PollSummary(spec.name, "skipped", error=f"backing off until {state.next_poll_at:%Y-%m-%d %H:%M}")
+        try:
+            summary = await self._poll(spec, state)
+        except Exception as exc:  # a bug on one page must not stop the other sources
+            log.exception("source %s: poll failed", spec.name)
+            summary = PollSummary(spec.name, "error", error=f"internal error: {type(exc).__name__}: {exc}"[:MAX_ERROR])
+        summary = replace(summary, seconds=time.monotonic() - started)
+        await asyncio.to_thread(self._record, spec, state, summary, now)
+        _log_summary(summary)
+        return summary
+
+    async def _poll(self, spec: SourceSpec, state: SourceState) -> PollSummary:
+        listing = await self.fetcher.fetch(spec.url, conditional=spec.kind != "page" or state.baseline_done)
+        if listing.status == "not_modified":
+            return PollSummary(spec.name, "unchanged")
+        if listing.status in ("blocked", "error"):
+            return PollSummary(spec.name, listing.status, error=listing.error or listing.status)
+        items = self._discover(spec, listing)
+        if isinstance(items, DiscoverError):
+            return PollSummary(spec.name, "error", error=items.message)
+        known = await asyncio.to_thread(self.store.known_urls, [i.url for i in items])
+        fresh = [i for i in items if i.url not in known][: self.max_new]
+        baseline = not state.baseline_done
+        results = await asyncio.gather(*(self._read_item(spec, item, baseline, listing) for item in fresh))
+        saved = [r for r in results if r is not None]
+        status = "baseline" if baseline else "ok"
+        return PollSummary(
+            spec.name,
+            status,
+            items=len(items),
+            new=len(saved),
+            figures=sum(n for _, n in saved),
+            document_ids=tuple(doc_id for doc_id, _ in saved),
+        )
+
+    def _discover(self, spec: SourceSpec, listing: FetchResult) -> list[Item] | DiscoverError:
+        if spec.kind == "rss":
+            return discover_feed(listing.content, listing.final_url)
+        html = decode_bytes(listing.content, listing.charset).text
+        if spec.kind == "page":
+            digest = hashlib.sha256(listing.content).hexdigest()[:16]
+            return [replace(i, url=f"{i.url}#v={digest}") for i in discover_page(html, listing.final_url)]
+        return discover_list(html, listing.final_url, self.today(), spec.selectors)
+
+    async def _read_item(
+        self, spec: SourceSpec, item: Item, baseline: bool, listing: FetchResult
+    ) -> tuple[int, int] | None:
+        page = listing if spec.kind == "page" else await self.fetcher.fetch(item.url, conditional=False)
+        if page.status != "ok":
+            log.warning("source %s: item %s: %s", spec.name, _short(item.url), page.error or page.status)
+            return None
+        doc = await self._extract(spec, item, page)
+        if doc is None:
+            return None
+        extracted, attachment = doc
+        parsed = await asyncio.to_thread(
+            parse_document,
+            extracted.text,
+            extracted.title or item.title,
+            extracted.published or item.published,
+            spec.region,
+        )
+        new = NewDocument(
+            canonical_url=item.url,
+            source_name=spec.name,
+            title=parsed.title or item.title,
+            published=date.fromisoformat(parsed.published) if parsed.published else item.published,
+            kind=parsed.kind,
+            region=parsed.region,
+            region_code=parsed.region_code,
+            text=parsed.text,
+            attachment_url=attachment,
+            baseline=baseline,
+        )
+        saved = await asyncio.to_thread(self.store.save_document, new, parsed.figures)
+        if saved.status == "duplicate":
+            return None
+        return saved.document_id, (len(parsed.figures) if saved.status == "new" else 0)
+
+    async def _extract(
+        self, spec: SourceSpec, item: Item, page: FetchResult
+    ) -> tuple[ExtractedDocument, str | None] | None:
+        extracted = extract_document(page.content, page.final_url, page.content_type, page.charset)
+        if isinstance(extracted, ExtractError):
+            log.warning("source %s: item %s: %s", spec.name, _short(item.url), extracted.message)
+            return None
+        if extracted.kind != "html":
+            return extracted, None
+        html = decode_bytes(page.content, page.charset).text
+        target = attachment_link(html, page.final_url, extracted.text)
+        if target is None:
+            return extracted, None
+        attached = await self.fetcher.fetch(target, conditional=False)
+        if attached.status != "ok":
+            log.warning("source %s: attachment %s: %s", spec.name, _short(target), attached.error or attached.status)
+            return extracted, None
+        inner = extract_document(attached.content, attached.final_url, attached.content_type, attached.charset)
+        if isinstance(inner, ExtractError):
+            log.warning("source %s: attachment %s: %s", spec.name, _short(target), inner.message)
+            return extracted, None
+        # The stub page knows the title and date; the attachment holds the report.
+        return replace(
+            inner, title=extracted.title or inner.title, published=extracted.published or inner.published
+        ), target
+
+    def _record(self, spec: SourceSpec, state: SourceState, summary: PollSummary, started: datetime) -> None:
+        now = datetime.now(UTC)
+        failed = summary.status in ("error", "blocked")
+        if summary.status == "skipped":
+            return
+        failures = state.consecutive_failures + 1 if failed else 0
+        delay = self.backoff.delay(spec.interval, failures)
+        self.store.save_source(
+            replace(
+                state,
+                last_poll_at=now,
+                last_success_at=state.last_success_at if failed else now,
+                last_status=SOURCE_STATUS.get(summary.status, "ok"),
+                consecutive_failures=failures,
+                last_error=(summary.error or "")[:MAX_ERROR] or None if failed else None,
+                blocked=summary.status == "blocked",
+                baseline_done=state.baseline_done or summary.status in ("ok", "baseline", "unchanged"),
+                next_poll_at=now + timedelta(seconds=delay) if failures >= self.backoff.after else None,
+            )
+        )
+        self.store.record_poll(
+            PollRun(
+                source_name=spec.name,
+                started_at=started,
+                finished_at=now,
+                status=summary.status,
+                items_found=summary.items,
+                new_documents=summary.new,
+                figures=summary.figures,
+                error=summary.error,
+                duration_ms=int(summary.seconds * 1000),
+            )
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 120 else url[:117] + "..."
+
+
+def _log_summary(s: PollSummary) -> None:
+    if s.status in ("error", "blocked"):
+        log.warning("source %s: %s (%s) in %.1fs", s.source, s.status, s.error, s.seconds)
+    else:
+        log.info(
+            "source %s: %s, %d items, %d new, %d figures in %.1fs",
+            s.source,
+            s.status,
+            s.items,
+            s.new,
+            s.figures,
+            s.seconds,
+        )

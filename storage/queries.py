@@ -1,0 +1,245 @@
+"""The store's SELECTs and upserts, and rows turned into records. Everything scraped travels as a bound parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection, Select, and_, case, func, nulls_last, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Row
+
+from parsers.model import Basis
+from storage.records import SOURCE_STATUSES, PollRun, SourceState, SourceStatus, StoredDocument, StoredFigure
+from storage.schema import documents, figures, poll_runs, sources
+
+_FIGURE_COLUMNS = (
+    figures.c.id,
+    figures.c.document_id,
+    figures.c.region,
+    figures.c.region_code,
+    figures.c.indicator,
+    figures.c.period,
+    figures.c.basis,
+    figures.c.value,
+    figures.c.unit,
+    figures.c.yoy,
+    figures.c.qualifier,
+    figures.c.quote,
+    documents.c.canonical_url.label("document_url"),
+    documents.c.title.label("document_title"),
+    figures.c.published,
+    documents.c.fetched_at,
+)
+_FIGURES_FROM = figures.join(documents, figures.c.document_id == documents.c.id)
+
+# Within one (indicator, period), targets stand apart from outcomes; among outcomes actual beats estimate.
+_BASIS_CLASS = case((figures.c.basis == "target", "target"), else_="outcome")
+_BASIS_RANK = case((figures.c.basis == "actual", 0), (figures.c.basis == "estimate", 1), else_=2)
+
+
+def _figure_filters(region_code: str | None, indicator: str | None) -> list[Any]:
+    """WHERE clauses for the optional region and indicator."""
+    clauses: list[Any] = []
+    if region_code is not None:
+        clauses.append(figures.c.region_code == region_code)
+    if indicator is not None:
+        clauses.append(figures.c.indicator == indicator)
+    return clauses
+
+
+def select_figures(region_code: str | None, indicator: str | None, limit: int | None) -> Select[Any]:
+    """Every stored figure (history included), newest publication first, then newest fetch."""
+    stmt = (
+        select(*_FIGURE_COLUMNS)
+        .select_from(_FIGURES_FROM)
+        .where(*_figure_filters(region_code, indicator))
+        .order_by(
+            nulls_last(figures.c.published.desc()),
+            documents.c.fetched_at.desc(),
+            figures.c.document_id.desc(),
+            figures.c.id,
+        )
+    )
+    return stmt if limit is None else stmt.limit(limit)
+
+
+def select_best_figures(region_code: str, indicator: str | None) -> Select[Any]:
+    """One figure per (indicator, period, target-or-outcome): actual over estimate, then the newest."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(figures.c.indicator, figures.c.period, _BASIS_CLASS),
+            order_by=(
+                _BASIS_RANK,
+                nulls_last(figures.c.published.desc()),
+                documents.c.fetched_at.desc(),
+                figures.c.id.desc(),
+            ),
+        )
+        .label("pick")
+    )
+    ranked = (
+        select(*_FIGURE_COLUMNS, _BASIS_RANK.label("basis_rank"), rank)
+        .select_from(_FIGURES_FROM)
+        .where(*_figure_filters(region_code, indicator))
+        .subquery()
+    )
+    names = [c.key for c in _FIGURE_COLUMNS]
+    return (
+        select(*(ranked.c[name] for name in names))
+        .where(ranked.c.pick == 1)
+        .order_by(ranked.c.indicator, ranked.c.period.desc(), ranked.c.basis_rank)
+    )
+
+
+def select_documents() -> Select[Any]:
+    """Documents with the count of their stored figures."""
+    count = select(func.count()).where(figures.c.document_id == documents.c.id).scalar_subquery()
+    return select(documents, count.label("figure_count"))
+
+
+def select_latest_documents(region_code: str | None, limit: int) -> Select[Any]:
+    """The newest documents, reposts left out (they are the same report again)."""
+    stmt = select_documents().where(documents.c.duplicate_of.is_(None))
+    if region_code is not None:
+        stmt = stmt.where(documents.c.region_code == region_code)
+    order = (nulls_last(documents.c.published.desc()), documents.c.fetched_at.desc(), documents.c.id.desc())
+    return stmt.order_by(*order).limit(limit)
+
+
+def find_original(
+    conn: Connection, content_hash: str | None, title_key: str | None, signature: str | None
+) -> int | None:
+    """The first stored copy of the same report (same text, or same title and same figures), if any."""
+    matches: list[Any] = []
+    if content_hash is not None:
+        matches.append(documents.c.content_hash == content_hash)
+    if title_key is not None and signature is not None:
+        matches.append(and_(documents.c.title_key == title_key, documents.c.figure_signature == signature))
+    if not matches:
+        return None
+    row = conn.execute(
+        select(documents.c.id, documents.c.duplicate_of).where(or_(*matches)).order_by(documents.c.id).limit(1)
+    ).first()
+    if row is None:
+        return None
+    # A repost points at its original, so one hop reaches the first copy.
+    return int(row.duplicate_of if row.duplicate_of is not None else row.id)
+
+
+def upsert(conn: Connection, table: Any, values: Mapping[str, Any], key: str, update: Sequence[str] = ()) -> None:
+    """INSERT … ON CONFLICT (key): update the `update` columns, or do nothing when there are none."""
+    if conn.dialect.name == "postgresql":
+        pg = postgresql.insert(table).values(**values)
+        conn.execute(
+            pg.on_conflict_do_update(index_elements=[key], set_={c: pg.excluded[c] for c in update})
+            if update
+            else pg.on_conflict_do_nothing(index_elements=[key])
+        )
+    else:
+        lite = sqlite.insert(table).values(**values)
+        conn.execute(
+            lite.on_conflict_do_update(index_elements=[key], set_={c: lite.excluded[c] for c in update})
+            if update
+            else lite.on_conflict_do_nothing(index_elements=[key])
+        )
+
+
+def select_polls(source_name: str | None, limit: int) -> Select[Any]:
+    """The most recent poll runs, newest first."""
+    stmt = select(poll_runs)
+    if source_name is not None:
+        stmt = stmt.where(poll_runs.c.source_name == source_name)
+    return stmt.order_by(poll_runs.c.started_at.desc(), poll_runs.c.id.desc()).limit(limit)
+
+
+def select_source(name: str | None = None) -> Select[Any]:
+    """One source by name, or all of them by name."""
+    stmt = select(sources).order_by(sources.c.name)
+    return stmt if name is None else stmt.where(sources.c.name == name)
+
+
+# --- rows into records ------------------------------------------------------------------------------------------
+
+
+def to_figure(row: Row[Any]) -> StoredFigure:
+    """A joined figure row as a StoredFigure."""
+    m = row._mapping
+    return StoredFigure(
+        id=m["id"],
+        document_id=m["document_id"],
+        region=m["region"],
+        region_code=m["region_code"],
+        indicator=m["indicator"],
+        period=m["period"],
+        basis=cast(Basis, m["basis"]),  # written only from Figure.basis
+        value=m["value"],
+        unit=m["unit"],
+        yoy=m["yoy"],
+        qualifier=m["qualifier"],
+        quote=m["quote"],
+        document_url=m["document_url"],
+        document_title=m["document_title"],
+        published=m["published"],
+        fetched_at=m["fetched_at"],
+    )
+
+
+def to_document(row: Row[Any]) -> StoredDocument:
+    """A document row (with its figure count) as a StoredDocument."""
+    m = row._mapping
+    return StoredDocument(
+        id=m["id"],
+        canonical_url=m["canonical_url"],
+        source_name=m["source_name"],
+        title=m["title"],
+        published=m["published"],
+        fetched_at=m["fetched_at"],
+        kind=m["kind"],
+        region=m["region"],
+        region_code=m["region_code"],
+        text=m["text"],
+        content_hash=m["content_hash"],
+        attachment_url=m["attachment_url"],
+        baseline=bool(m["baseline"]),
+        duplicate_of=m["duplicate_of"],
+        figures=int(m["figure_count"]),
+    )
+
+
+def to_source(row: Row[Any]) -> SourceState:
+    """A sources row as a SourceState."""
+    m = row._mapping
+    status = m["last_status"]
+    return SourceState(
+        name=m["name"],
+        url=m["url"],
+        kind=m["kind"],
+        region=m["region"],
+        last_poll_at=m["last_poll_at"],
+        last_success_at=m["last_success_at"],
+        last_status=cast(SourceStatus, status) if status in SOURCE_STATUSES else None,
+        consecutive_failures=int(m["consecutive_failures"]),
+        last_error=m["last_error"],
+        blocked=bool(m["blocked"]),
+        baseline_done=bool(m["baseline_done"]),
+        next_poll_at=m["next_poll_at"],
+        created_at=m["created_at"],
+    )
+
+
+def to_poll(row: Row[Any]) -> PollRun:
+    """A poll_runs row as a PollRun."""
+    m = row._mapping
+    return PollRun(
+        source_name=m["source_name"],
+        started_at=m["started_at"],
+        finished_at=m["finished_at"],
+        status=m["status"],
+        items_found=m["items_found"],
+        new_documents=m["new_documents"],
+        figures=m["figures"],
+        error=m["error"],
+        duration_ms=m["duration_ms"],
+    )

@@ -1,0 +1,164 @@
+"""The records the store takes and gives back: plain frozen dataclasses, no SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+from parsers.model import Basis, Figure
+
+SourceStatus = Literal["ok", "unchanged", "error", "blocked"]
+SaveStatus = Literal["new", "repost", "duplicate"]
+
+SOURCE_STATUSES: tuple[SourceStatus, ...] = ("ok", "unchanged", "error", "blocked")
+
+
+class StorageError(Exception):
+    """The store cannot be opened or its schema is not one this code knows."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """A watched source with its health: when it was polled, how it went, whether its baseline is done."""
+
+    name: str
+    url: str
+    kind: str
+    region: str | None
+    last_poll_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_status: SourceStatus | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = None
+    blocked: bool = False
+    baseline_done: bool = False
+    next_poll_at: datetime | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    """A document read from a source, ready to be saved with its figures."""
+
+    canonical_url: str
+    source_name: str
+    title: str | None
+    published: date | None
+    kind: str
+    region: str | None
+    region_code: str | None
+    text: str
+    attachment_url: str | None = None
+    baseline: bool = False
+    fetched_at: datetime | None = None  # None: the time of saving
+
+
+@dataclass(frozen=True, slots=True)
+class SavedDocument:
+    """What `save_document` did: a new row, a repost of `duplicate_of`, or nothing (the URL was known)."""
+
+    document_id: int
+    status: SaveStatus
+    duplicate_of: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PollRun:
+    """One poll of one source, for the record and the admins' `/status`."""
+
+    source_name: str
+    started_at: datetime
+    finished_at: datetime
+    status: str
+    items_found: int = 0
+    new_documents: int = 0
+    figures: int = 0
+    error: str | None = None
+    duration_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFigure:
+    """A stored figure with the document it came from."""
+
+    id: int
+    document_id: int
+    region: str | None
+    region_code: str | None
+    indicator: str
+    period: str
+    basis: Basis
+    value: float | None
+    unit: str
+    yoy: float | None
+    qualifier: str | None
+    quote: str
+    document_url: str
+    document_title: str | None
+    published: date | None
+    fetched_at: datetime
+
+    def figure(self) -> Figure:
+        """The bare figure of the contract."""
+        return Figure(
+            region=self.region,
+            region_code=self.region_code,
+            indicator=self.indicator,
+            period=self.period,
+            basis=self.basis,
+            value=self.value,
+            unit=self.unit,
+            yoy=self.yoy,
+            qualifier=self.qualifier,
+            quote=self.quote,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The figure contract's fields plus its document's URL, title and publication date, for JSON."""
+        return {
+            **self.figure().to_dict(),
+            "document_url": self.document_url,
+            "document_title": self.document_title,
+            "published": self.published.isoformat() if self.published else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A stored document; `figures` counts its stored figures (none for a repost)."""
+
+    id: int
+    canonical_url: str
+    source_name: str
+    title: str | None
+    published: date | None
+    fetched_at: datetime
+    kind: str
+    region: str | None
+    region_code: str | None
+    text: str
+    content_hash: str | None
+    attachment_url: str | None
+    baseline: bool
+    duplicate_of: int | None
+    figures: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's document fields plus where and when it was read, for JSON."""
+        return {
+            "id": self.id,
+            "url": self.canonical_url,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "region": self.region,
+            "region_code": self.region_code,
+            "kind": self.kind,
+            "text": self.text,
+            "source_name": self.source_name,
+            "fetched_at": self.fetched_at.isoformat(),
+            "attachment_url": self.attachment_url,
+            "baseline": self.baseline,
+            "duplicate_of": self.duplicate_of,
+            "figures": self.figures,
+        }

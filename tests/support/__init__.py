@@ -1,0 +1,1 @@
+"""Test helpers shared across packages: a local HTTP server."""
