@@ -10,7 +10,18 @@ from parsers.model import Basis
 
 # Section headings that set the basis of what follows them (data, not code).
 TARGET_HEADING_WORDS: tuple[str, ...] = ("目标", "任务", "报告摘登", "工作安排", "重点工作", "预期", "计划安排")
-REVIEW_HEADING_WORDS: tuple[str, ...] = ("成就", "回顾", "执行情况", "完成情况", "成效", "成绩", "回望", "统计公报")
+REVIEW_HEADING_WORDS: tuple[str, ...] = (
+    "成就",
+    "回顾",
+    "执行情况",
+    "完成情况",
+    "进展情况",
+    "成效",
+    "成绩",
+    "回望",
+    "回眸",
+    "统计公报",
+)
 # Words in a sentence that make the figures after them targets or estimates.
 TARGET_SENTENCE_WORDS: tuple[str, ...] = (
     "预期目标",
@@ -58,7 +69,8 @@ _YTD_WORDS = "|".join(sorted(map(re.escape, YTD_MONTHS), key=len, reverse=True))
 YTD_RE = re.compile(
     rf"(?:(?P<y>20\d\d)年)?(?:(?P<w>{_YTD_WORDS})|1\s*[-—~至到–]\s*(?P<m>1[0-2]|[2-9])\s*月(?:份)?(?:累计)?|截至(?:20\d\d年)?(?P<m2>1[0-2]|[1-9])月(?:底|末))"
 )
-YEAR_RE = re.compile(r"(?<![\d\-—~至到])(?P<y>(?:19|20)\d\d)\s*年(?!\s*[-—~至到]|以来|起|度?计划投资)")
+# A year that is a period; not a date (`2026年3月31日`), a range start, `以来`, or a plan's name.
+YEAR_RE = re.compile(r"(?<![\d\-—~至到])(?P<y>(?:19|20)\d\d)\s*年(?!\s*[-—~至到]|以来|起|度?计划投资|\s*\d{1,2}\s*月)")
 RELATIVE_RE = re.compile("(?P<w>" + "|".join(RELATIVE_YEARS) + ")(?!同期|同比|以来)")
 # `提高到2025年的7.4万元`: the year of the level named after the indicator.
 LEVEL_YEAR_RE = re.compile(r"(?:到|至)((?:19|20)\d\d)年的")
@@ -92,10 +104,11 @@ def heading_scope(line: str, published: date | None) -> Scope | None:
     year = first_year(line, published)
     ytd = YTD_RE.search(line)
     basis: Basis | None = None
-    if any(w in line for w in TARGET_HEADING_WORDS):
-        basis = "target"
-    elif any(w in line for w in REVIEW_HEADING_WORDS):
+    # Review words win: `重点工作进展情况` reports on the plan, it does not set it.
+    if any(w in line for w in REVIEW_HEADING_WORDS):
         basis = "actual"
+    elif any(w in line for w in TARGET_HEADING_WORDS):
+        basis = "target"
     month = _ytd_month(ytd) if ytd else None
     if year is None and basis is None and month is None:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from parsers.context import heading_scope
+from parsers.context import Scope, heading_scope, ytd_before
 from parsers.dates import find_dates
 from parsers.figures import extract_figures
 from parsers.kinds import document_kind
@@ -29,6 +29,7 @@ FURNITURE_STARTS: tuple[str, ...] = (
 )
 TITLE_MIN, TITLE_MAX = 6, 90
 DATE_SEARCH_LINES = 15
+LEAD_CHARS = 120  # a news story's lead: where it says which period it reports
 # These kinds carry the period of their figures in the title (`2025年1-10月主要经济指标`, `关于2025年…计划
 # 执行情况…的报告`); a work report's title names the year of the session instead.
 KINDS_WITH_TITLE_PERIOD = ("bulletin", "indicator_table", "plan_report")
@@ -69,7 +70,7 @@ def parse_document(
     region = _region(gaz, head, body, region_hint, region_override)
     table_rows = sum(1 for line in body.split("\n") if is_table_row(line))
     kind = document_kind(head, body, table_rows)
-    base = heading_scope(head, when) if head and kind in KINDS_WITH_TITLE_PERIOD else None
+    base = _base_scope(head, body, kind, when)
     figures = extract_figures(body, when, region, gaz, base)
     return ParsedDocument(
         title=head,
@@ -80,6 +81,18 @@ def parse_document(
         text=body,
         figures=figures,
     )
+
+
+def _base_scope(title: str | None, body: str, kind: str, published: date | None) -> Scope | None:
+    """What the title says of the whole document: its period for reports and tables, a story's 前三季度 for news."""
+    if title and kind in KINDS_WITH_TITLE_PERIOD:
+        return heading_scope(title, published)
+    # A news story about 前三季度 or 上半年 reads every figure in that period unless a sentence says otherwise.
+    lead = title or ""
+    ytd = ytd_before(lead, len(lead)) or ytd_before(body[:LEAD_CHARS], min(LEAD_CHARS, len(body)))
+    if ytd is None:
+        return None
+    return Scope(year=ytd[0], ytd_month=ytd[1])
 
 
 def _region(gaz: Gazetteer, title: str | None, body: str, hint: str | None, override: str | None) -> Region | None:

@@ -67,8 +67,10 @@ def _sentence_figures(
     if not any(m.synonym.indicators for m in mentions):
         return []
     opening = text[start : mentions[0].start]
-    if any(w in opening for w in ctx.MULTI_YEAR_WORDS) or ctx.HORIZON_RE.search(opening):
+    if ctx.HORIZON_RE.search(opening):
         return []
+    # `“十四五”以来，…年均增长5.6%，人均…由2020年的5.1万元提高到2024年的7.2万元`: only dated levels count.
+    multi_year = any(w in opening for w in ctx.MULTI_YEAR_WORDS)
     breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text, start, end)]
     regions = gaz.find_all(text[start:end])
     found: list[tuple[Mention, Region | None, Reading, int]] = []
@@ -78,7 +80,8 @@ def _sentence_figures(
         ids = [i for _, syn in group for i in syn.indicators]
         where = _region_before(regions, start, clause_start(breaks, start, head.start), head.start)
         for reading in read_group(text, ids, group[-1][0].end, nxt, breaks):
-            found.append((head, where or region, reading, len(ids)))
+            if not multi_year or reading.year is not None:
+                found.append((head, where or region, reading, len(ids)))
     found = _spread_fenbie(text, found)
     figures = []
     for head, where, reading, _ in found:
@@ -117,6 +120,9 @@ def _groups(text: str, s_start: int, mentions: list[Mention]) -> list[Group]:
             last_m, last_syn = groups[-1][-1]
             gap = text[last_m.end : m.start].strip()
             if last_syn.indicators == syn.indicators and gap in ("(", "（"):
+                # `地区生产总值（GDP）完成…`: one name; its number comes after the bracket.
+                close = m.end + 1 if text[m.end : m.end + 1] in (")", "）") else m.end
+                groups[-1][-1] = (Mention(last_m.start, close, last_m.readings), last_syn)
                 continue
             if gap in GROUP_JOINERS and any(w in text[m.end : m.end + 12] for w in GROUP_MARKERS):
                 groups[-1].append((m, syn))

@@ -72,8 +72,10 @@ def _update(state: _State, line: str, published: date | None) -> None:
 
 
 def _merge(old: Scope, new: Scope) -> Scope:
-    # A heading that says anything about year or basis opens a new section: nothing of the old one is kept.
-    del old
+    # A heading that says anything about year or basis opens a new section; a sub-heading of the same
+    # basis without a year of its own (`（二）主要目标` under `二、2026年…目标`) stays in its parent's year.
+    if new.year is None and new.basis is not None and new.basis == old.basis:
+        return Scope(old.year, new.basis, new.ytd_month)
     return new
 
 

@@ -155,9 +155,7 @@ def _char_class(chars: frozenset[str]) -> str:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
-    return "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
-    )
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
 
 
 @functools.cache

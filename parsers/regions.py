@@ -184,8 +184,16 @@ def _char_class(chars: Iterable[str]) -> str:
 class Gazetteer:
     """An immutable table of regions with a leftmost-longest matcher; build it with a classmethod."""
 
-    __slots__ = ("_by_bigram", "_by_code", "_children", "_exact", "_match_region", "_max_surface",
-                 "_regions", "_starts")
+    __slots__ = (
+        "_by_bigram",
+        "_by_code",
+        "_children",
+        "_exact",
+        "_match_region",
+        "_max_surface",
+        "_regions",
+        "_starts",
+    )
 
     def __init__(
         self,
@@ -437,11 +445,22 @@ class Gazetteer:
         scored.sort(key=lambda t: t[:4])
         return tuple(t[4] for t in scored[:_MAX_CANDIDATES])
 
+    def _title_region(self, matches: list[RegionMatch]) -> Region:
+        """The most specific region of a title, unless it names several divisions of its first region."""
+        first = matches[0].region
+        inside = {m.region for m in matches if first in self.ancestors(m.region)}
+        # A chain (`山西省太原市古交市`) names one place; only parallel divisions make it the first region's story.
+        leaves = {r for r in inside if not any(r in self.ancestors(o) for o in inside)}
+        if len(leaves) >= 2:  # `吕梁市经济运行… 交城文水增速领跑`: the city's story
+            return first
+        return min(matches, key=lambda m: (-m.region.depth, m.start)).region
+
     def document_region(self, title: str | None, text: str, hint: str | None = None) -> Region | None:
         """The region a document is about.
 
         1. The title: its most specific region (the first county-level one, else the first prefecture,
-           else the first province named).
+           else the first province named) — unless it names several divisions of the first region it
+           names (`吕梁市经济运行… 交城文水增速领跑`): then that first region's.
         2. The text's first ~2000 characters: the region named most often; a tie goes to the lower
            level (a county over its own prefecture), then to the one named first. Words such as 全市,
            我县 or 本区 name no region, but when the text uses them, only regions whose name ends in one
@@ -453,7 +472,7 @@ class Gazetteer:
         if title:
             in_title = self.find_all(title)
             if in_title:
-                return min(in_title, key=lambda m: (-m.region.depth, m.start)).region
+                return self._title_region(in_title)
         if text:
             window = text[: _DOCUMENT_PREFIX + self._max_surface]
             counts: dict[Region, int] = {}

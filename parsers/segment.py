@@ -23,7 +23,9 @@ GROWTH_CLAUSE_OPENERS = (
 )
 # An amount right after these is a change or an old level — not the level itself.
 NOT_LEVEL_BEFORE = ("增长", "增加", "增收", "下降", "减少", "减收", "降低", "提高", "其中")
-NOT_LEVEL_AFTER = ("的", "大关")
+NOT_LEVEL_AFTER = ("的", "大关", "及")
+# An amount after these in its clause is a project's or a plan's, or a threshold (`统计起点为…500万元`).
+NOT_LEVEL_LEAD = ("总投资", "计划投资", "起点", "投资额")
 FLOOR_WORDS = ("突破", "超过", "超")
 HEDGES_AFTER = ("左右", "以上", "以内", "以下")
 # `由2010年的162.4亿元增加到2015年的287.9亿元`: two levels, each of its year.
@@ -119,8 +121,12 @@ def level_amounts(text: str, seg_start: int, nxt: int, breaks: list[int], growth
             continue
         if any(before.endswith(w) for w in NOT_LEVEL_BEFORE) or "其中" in lead:
             continue
+        if any(w in text[clause_start(breaks, seg_start, a.start) : a.start] for w in NOT_LEVEL_LEAD):
+            continue
         if re.search("[从由]", lead) and not re.search("[到至]", lead):
             continue  # `由11.66亿元增加到…`: the old level
+        if lead.count("（") + lead.count("(") > lead.count("）") + lead.count(")"):
+            continue  # inside brackets: `固定资产投资（500万元以上项目）`
         if after.startswith(NOT_LEVEL_AFTER):
             continue
         if a.start >= own_end and not _opens_with_verb(text, breaks, a):

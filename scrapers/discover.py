@@ -19,6 +19,7 @@ import soupsieve
 from bs4 import BeautifulSoup
 
 from parsers.dates import CHINA_TZ, parse_date
+from scrapers.decode import decode_bytes
 from scrapers.htmlmeta import meta_values, page_title, published_date, visible_text
 from scrapers.htmltree import Node, attachment_links, parse_html, squash
 from scrapers.listpage import Found, list_items, read_item
@@ -114,7 +115,7 @@ def _rfc822_date(raw: str) -> dt.date | None:
         stamp = parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError):
         return None
-    # A stated offset is read in Beijing time: `Sun, 13 Aug 2023 23:30:00 -0000` is the 14th there.
+    # A stated offset is read in Beijing time: `Sun, 13 Aug 2023 23:30:00 GMT` is the 14th there.
     return stamp.astimezone(CHINA_TZ).date() if stamp.tzinfo else stamp.date()
 
 
@@ -144,7 +145,7 @@ def _entry_link(entry: Any) -> str | None:
 
 def discover_feed(content: bytes, base_url: str) -> list[Item] | DiscoverError:
     """The items of an RSS or Atom feed, newest first; an HTML page instead of a feed is an error."""
-    head = content[:SNIFF_CHARS].decode("utf-8", errors="replace")
+    head = decode_bytes(content[:SNIFF_CHARS]).text
     if _looks_like_html(head):
         return DiscoverError("not a feed: got an HTML page")
     # feedparser fetches what looks like a URL or a file name: only markup may reach it.
@@ -167,27 +168,47 @@ def _mark_selected(html: str, selectors: Selectors) -> str | DiscoverError:
     """The page with the selected items, links and dates marked by attributes (CSS through soupsieve)."""
     soup = BeautifulSoup(html, "lxml")
     try:
-        chosen = soup.select(selectors.item or selectors.link or "")
-        for number, item in enumerate(chosen):
-            item[_ITEM_MARK] = str(number)
-            link = item.select_one(selectors.link) if selectors.item and selectors.link else None
-            if link is not None:
-                link[_LINK_MARK] = "1"
-            date = item.select_one(selectors.date) if selectors.date else None
-            if date is not None:
-                date[_DATE_MARK] = "1"
+        if selectors.item:
+            for item in soup.select(selectors.item):
+                item[_ITEM_MARK] = "1"
+                for mark, css in ((_LINK_MARK, selectors.link), (_DATE_MARK, selectors.date)):
+                    found = item.select_one(css) if css else None
+                    if found is not None:
+                        found[mark] = "1"
+        else:
+            for mark, css in ((_LINK_MARK, selectors.link), (_DATE_MARK, selectors.date)):
+                for found in soup.select(css) if css else []:
+                    found[mark] = "1"
     except soupsieve.SelectorSyntaxError as err:
         return DiscoverError(f"bad selector: {str(err).splitlines()[0]}")
     return str(soup)
 
 
-def _selected_link(item: Node, base: str, by_selector: bool) -> Node | None:
-    """The selected link in an item, or its first `<a href>` that leads somewhere."""
-    if by_selector:
-        marked = item.xpath(f"descendant-or-self::*[@{_LINK_MARK}]")
-        return marked[0] if marked else None
-    links = item.xpath("descendant-or-self::a[@href]")
+def _first_link(node: Node, base: str) -> Node | None:
+    """The node itself or its first `<a href>` that leads somewhere."""
+    links = node.xpath("descendant-or-self::a[@href]")
     return next((link for link in links if followable(link.get("href"), base)), None)
+
+
+def _enclosing_item(link: Node) -> Node:
+    """The largest ancestor of a selected link that holds no other selected link: its list item."""
+    item = link
+    for parent in link.iterancestors():
+        if len(parent.xpath(f".//*[@{_LINK_MARK}]")) > 1:
+            break
+        item = parent
+    return item
+
+
+def _selected_pairs(root: Node, base: str, selectors: Selectors) -> list[tuple[Node, Node | None]]:
+    """(item, link) for every selected item, or for every selected link when no item selector is given."""
+    if not selectors.item:
+        return [(_enclosing_item(link), _first_link(link, base)) for link in root.xpath(f"//*[@{_LINK_MARK}]")]
+    pairs: list[tuple[Node, Node | None]] = []
+    for item in root.xpath(f"//*[@{_ITEM_MARK}]"):
+        chosen = item.xpath(f"descendant-or-self::*[@{_LINK_MARK}]") if selectors.link else [item]
+        pairs.append((item, _first_link(chosen[0], base) if chosen else None))
+    return pairs
 
 
 def _selected_items(html: str, base_url: str, today: dt.date, selectors: Selectors) -> list[Found] | DiscoverError:
@@ -200,15 +221,9 @@ def _selected_items(html: str, base_url: str, today: dt.date, selectors: Selecto
         return []
     base = document_base(root, base_url)
     found: list[Found] = []
-    for item in root.xpath(f"//*[@{_ITEM_MARK}]"):
-        link = _selected_link(item, base, bool(selectors.item and selectors.link))
-        if link is None:
-            continue
-        # A link selected on its own has no item around it: its parent holds the date.
-        scope = item if selectors.item else (item.getparent() if item.getparent() is not None else item)
-        dates = scope.xpath(f".//*[@{_DATE_MARK}]") if selectors.date else []
-        date_node = dates[0] if dates else None
-        one = read_item(scope, link, base, today, date_node)
+    for item, link in _selected_pairs(root, base, selectors):
+        dates = item.xpath(f"descendant-or-self::*[@{_DATE_MARK}]") if selectors.date else []
+        one = read_item(item, link, base, today, dates[0] if dates else None) if link is not None else None
         if one is not None:
             found.append(one)
     return found
@@ -242,7 +257,7 @@ def discover_page(html: str, base_url: str) -> list[Item]:
 
 
 def _link_texts(root: Node, base: str, url: str) -> list[str]:
-    texts = []
+    texts: list[str] = []
     for link in root.iter("a"):
         href = (link.get("href") or "").strip()
         if href and urljoin(base, href) == url and (text := squash(link.text_content())):

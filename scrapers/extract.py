@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,6 +20,7 @@ from scrapers.htmlmeta import meta_values, page_title, published_date, visible_t
 from scrapers.htmltree import (
     Node,
     attachment_links,
+    block_lines,
     content_block,
     data_tables,
     paragraphize,
@@ -44,6 +46,7 @@ HTML_MARKERS: tuple[bytes, ...] = (
 # The extractor's text from the content block must cover this share of the block's text; less
 # means it picked a fragment (or nothing), and the whole page is read instead.
 BLOCK_MIN_SHARE = 0.3
+REPEATED_LOST_MIN = 3
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -86,12 +89,17 @@ def sniff_kind(data: bytes) -> Kind:
 
 def _trafilatura(tree: Node, url: str | None) -> str:
     try:
-        found = trafilatura.extract(
-            tree, url=url, include_tables=True, include_comments=False, with_metadata=False
-        )
+        found = trafilatura.extract(tree, url=url, include_tables=True, include_comments=False, with_metadata=False)
     except Exception:  # a parser fault on one page is a page without text, not a crash
         return ""
     return found or ""
+
+
+def _drops_repeated_lines(text: str, lines: list[str]) -> bool:
+    """Whether the extractor lost repeated lines of the block (several, and a noticeable share)."""
+    lost = Counter(lines) - Counter(line.strip() for line in text.splitlines())
+    repeated_lost = sum(n for line, n in lost.items() if Counter(lines)[line] > 1)
+    return repeated_lost >= REPEATED_LOST_MIN and repeated_lost * 10 >= len(lines)
 
 
 def main_text(root: Node, block: Node | None, url: str | None, tables: list[list[list[str]]]) -> str:
@@ -103,6 +111,10 @@ def main_text(root: Node, block: Node | None, url: str | None, tables: list[list
         text = _trafilatura(standalone(block), url)
         if len(re.sub(r"\s+", "", text)) < BLOCK_MIN_SHARE * text_length(block):
             text = ""
+        elif _drops_repeated_lines(text, block_lines(block)):
+            # trafilatura drops repeated short paragraphs (`同比增长` under every figure of an
+            # infographic); the CMS block is the article, so read it as it stands.
+            text = "\n".join(block_lines(block))
     if not text:
         text = _trafilatura(root, url)
     if not text and block is not None:

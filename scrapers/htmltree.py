@@ -239,3 +239,23 @@ def attachment_links(root: Node, url: str | None) -> list[str]:
         if absolute not in found and not _in_furniture(link):
             found.append(absolute)
     return found
+
+
+def block_lines(block: Node) -> list[str]:
+    """The block's text as it reads: one line per innermost block element, a table row's cells joined by tabs."""
+    lines: list[str] = []
+    for node in block.iter(*BLOCK_TAGS):
+        if node.tag in ("script", "style"):
+            continue
+        if node.tag == "tr":
+            cells = [squash(c.text_content()) for c in node if isinstance(c.tag, str) and c.tag in ("td", "th")]
+            if any(cells):
+                lines.append("\t".join(cells))
+            continue
+        inner = any(isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in node.iterdescendants())
+        if inner or any(a.tag == "tr" for a in node.iterancestors()):
+            continue
+        text = squash(node.text_content())
+        if text:
+            lines.append(text)
+    return lines

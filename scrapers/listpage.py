@@ -57,6 +57,10 @@ BOX_HEADING_WORDS: tuple[str, ...] = (
     "熱點", "熱門", "推薦", "相關", "友情鏈接", "點擊榜", "閱讀榜", "網站導航", "快速導航",
 )  # fmt: skip
 BOX_HEADING_MAX_CHARS = 12
+# A short text holding one of these is a breadcrumb (首页 > 热点新闻), not a box heading.
+BREADCRUMB_SEPARATORS: tuple[str, ...] = (">", "＞", "›", "»", "→")
+# Siblings that are never seen on the page, so never a heading.
+INVISIBLE_TAGS = frozenset({"head", "script", "style", "noscript", "template"})
 # Headings are looked for before the container and before this many of its ancestors.
 HEADING_LEVELS = 3
 # Link texts that page through or out of a list, never an article.
@@ -174,7 +178,9 @@ def _own_furniture(node: Node) -> bool:
 def _previous_text(node: Node) -> str:
     """The text of the nearest preceding sibling that has any."""
     for sibling in node.itersiblings(preceding=True):
-        if isinstance(sibling.tag, str) and (text := squash(sibling.text_content())):
+        if not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE_TAGS:
+            continue
+        if text := squash(sibling.text_content()):
             return text
     return ""
 
@@ -184,7 +190,7 @@ def _under_box_heading(container: Node) -> bool:
     node = container
     for _ in range(HEADING_LEVELS):
         text = _previous_text(node)
-        if text and len(text) <= BOX_HEADING_MAX_CHARS and ">" not in text:
+        if text and len(text) <= BOX_HEADING_MAX_CHARS and not any(sep in text for sep in BREADCRUMB_SEPARATORS):
             return any(word in text for word in BOX_HEADING_WORDS)
         node = node.getparent()
         if node is None:
@@ -253,11 +259,15 @@ def _shapes(root: Node, base: str) -> tuple[dict[tuple[object, ...], _Shape], di
     page = _Page()
     shapes: dict[tuple[object, ...], _Shape] = {}
     main_links: dict[Node, Node] = {}
+    excluded: dict[Node, bool] = {}
     for item, links in _candidates(root, base).items():
         container = item.getparent()
-        if page.in_furniture(container) or _under_box_heading(container):
+        if container not in excluded:
+            excluded[container] = page.in_furniture(container) or _under_box_heading(container)
+        if excluded[container]:
             continue
-        shape = shapes.setdefault((page.path(container), item.tag), _Shape())
+        # The container's own class is left out: two columns of one list (ul.left, ul.right) are one shape.
+        shape = shapes.setdefault((page.path(container.getparent()), container.tag, item.tag), _Shape())
         shape.items.append(item)
         shape.containers.add(container)
         main_links[item] = _main_link(links)

@@ -30,7 +30,11 @@ log = logging.getLogger("govwatch.monitor")
 MAX_ERROR = 300
 # The stored health of a source after a poll with this outcome.
 SOURCE_STATUS: dict[str, SourceStatus] = {
-    "ok": "ok", "baseline": "ok", "unchanged": "unchanged", "error": "error", "blocked": "blocked",
+    "ok": "ok",
+    "baseline": "ok",
+    "unchanged": "unchanged",
+    "error": "error",
+    "blocked": "blocked",
 }
 
 

@@ -82,4 +82,3 @@ def followable(href: str | None, base: str) -> str | None:
     if parts.path in HOME_PATHS and not parts.query:
         return None
     return url
-
