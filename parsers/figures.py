@@ -27,6 +27,7 @@ CLAUSE_OPENERS = "，,；;、：: \n"
 MAX_QUOTE = 240
 
 Group = list[tuple[Mention, Synonym]]
+Found = list[tuple[Mention, Region | None, Reading, int]]
 
 
 def extract_figures(
@@ -73,15 +74,25 @@ def _sentence_figures(
     multi_year = any(w in opening for w in ctx.MULTI_YEAR_WORDS)
     breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text, start, end)]
     regions = gaz.find_all(text[start:end])
-    found: list[tuple[Mention, Region | None, Reading, int]] = []
+    found: Found = []
+    shared: list[Region] = []  # `交城县、文水县…分别增长9.6%和8.3%`: regions sharing the names after them
     for group in _groups(text, start, mentions):
         head = group[0][0]
         nxt = _next_start(mentions, group[-1][0], end)
         ids = [i for _, syn in group for i in syn.indicators]
-        where = _region_before(regions, start, clause_start(breaks, start, head.start), head.start)
+        c_start = clause_start(breaks, start, head.start)
+        shared = _region_list(text, regions, start, c_start, head.start) or shared
+        where = _region_before(regions, start, c_start, head.start)
         for reading in read_group(text, ids, group[-1][0].end, nxt, breaks):
-            if not multi_year or reading.year is not None:
-                found.append((head, where or region, reading, len(ids)))
+            if multi_year and reading.year is None:
+                continue
+            if len(shared) >= 2 and len(reading.rates) == len(shared) and (where is None or where in shared):
+                # Size 0: shared out already, so a distant 分别 must not spread over these again.
+                found += [
+                    (head, r, replace(reading, yoy=rate), 0) for r, rate in zip(shared, reading.rates, strict=True)
+                ]
+                continue
+            found.append((head, where or region, reading, len(ids)))
     found = _spread_fenbie(text, found)
     figures = []
     for head, where, reading, _ in found:
@@ -135,15 +146,25 @@ def _next_start(mentions: list[Mention], last: Mention, end: int) -> int:
     return min([m.start for m in mentions if m.start >= last.end], default=end)
 
 
+def _region_list(text: str, regions: list[RegionMatch], s_start: int, c_start: int, pos: int) -> list[Region]:
+    """Regions written as a list right before pos in its clause (`交城县、文水县规上工业增加值`), else []."""
+    inside = [r for r in regions if c_start <= s_start + r.start and s_start + r.end <= pos]
+    if len(inside) < 2 or text[s_start + inside[-1].end : pos].strip():
+        return []
+    chain = [inside[-1]]
+    for r in reversed(inside[:-1]):
+        if text[s_start + r.end : s_start + chain[0].start].strip() not in GROUP_JOINERS:
+            break
+        chain.insert(0, r)
+    return [r.region for r in chain] if len(chain) >= 2 else []
+
+
 def _region_before(regions: list[RegionMatch], s_start: int, c_start: int, pos: int) -> Region | None:
     best = None
     for r in regions:
         if c_start <= s_start + r.start and s_start + r.end <= pos:
             best = r.region
     return best
-
-
-Found = list[tuple[Mention, Region | None, Reading, int]]
 
 
 def _spread_fenbie(text: str, found: Found) -> Found:

@@ -46,6 +46,7 @@ class Reading:
     end: int
     year: int | None = None
     hedged_growth: bool = False  # the hedge (左右, 以上) is on the growth rate, as targets are written
+    rates: tuple[float, ...] = ()  # every rate of a 分别 list, for names shared by several regions
 
 
 def clause_start(breaks: list[int], floor: int, pos: int) -> int:
@@ -83,7 +84,8 @@ def read_group(text: str, ids: list[str], seg_start: int, nxt: int, breaks: list
         if growth and hedged_growth:
             qualifier = growth.qualifier
         stop = max(amount.end if amount else 0, growth.end if growth and yoy is not None else 0)
-        readings.append(Reading(ind_id, value, yoy, qualifier, stop, hedged_growth=hedged_growth))
+        rates = growth.rates if growth and not growth.multi_year and len(ids) == 1 else ()
+        readings.append(Reading(ind_id, value, yoy, qualifier, stop, hedged_growth=hedged_growth, rates=rates))
     return readings
 
 

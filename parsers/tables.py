@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -29,20 +30,24 @@ NUMBER_CELL_RE = re.compile(r"^\s*(-?\d[\d,]*(?:\.\d+)?)\s*%?\s*$")
 
 
 def split_row(line: str) -> list[str]:
-    """The cells of a table row line."""
-    return [c.strip() for c in TABLE_SPLIT_RE.split(line.strip())]
+    """The cells of a table row line; empty cells (under a colspan) are kept where tabs mark them."""
+    body = line.strip(" \r\n")
+    if "\t" in body:
+        return [c.strip() for c in body.strip("\t").split("\t")]
+    return [c.strip() for c in TABLE_SPLIT_RE.split(body.strip())]
 
 
 def _header_roles(cells: list[str]) -> dict[int, str] | None:
     if any(NUMBER_CELL_RE.match(c) for c in cells):
         return None
     roles: dict[int, str] = {}
-    for i, cell in enumerate(cells):
+    for i, spaced in enumerate(cells):
+        cell = spaced.replace(" ", "")
         for role, words in HEADER_ROLES:
             if any(w in cell for w in words):
                 roles[i] = role
                 break
-        if i not in roles and i > 0 and PERIOD_HEADER_RE.search(cell):
+        if i not in roles and i > 0 and (PERIOD_HEADER_RE.search(cell) or ctx.YTD_RE.search(cell)):
             roles[i] = "value"
     return roles if "name" in roles.values() or len(roles) >= 2 else None
 
@@ -53,19 +58,53 @@ def _number(cell: str) -> float | None:
     return float(n) if n is not None else None
 
 
+@dataclass(slots=True)
+class _Header:
+    """Column roles of a table, from one header row or a row of periods over a row of roles."""
+
+    top: list[str] = field(default_factory=list)
+    sub: list[str] | None = None
+    roles: dict[int, str] = field(default_factory=dict)
+    months: dict[int, int | None] = field(default_factory=dict)
+    units: dict[int, str] = field(default_factory=dict)
+
+    def resolve(self, width: int) -> None:
+        """Lay the header over a data row of this width: sub-headers sit over the last columns."""
+        top = self.top + [""] * max(0, width - len(self.top))
+        month: int | None = None
+        for i, cell in enumerate(top):  # a period cell spans the empty cells after it (colspan)
+            found = ctx.YTD_RE.search(cell)
+            if found or cell:
+                month = _ytd_month(found) if found else None
+            self.months[i] = month
+        if self.sub is not None:
+            offset = width - len(self.sub)
+            self.roles = {i: r for i, r in _roles(top).items() if i < offset}
+            self.roles |= {offset + i: r for i, r in _roles(self.sub).items()}
+            cells = top[:offset] + self.sub
+        else:
+            self.roles, cells = _roles(top), top
+        self.units = {i: m.group(1) for i, c in enumerate(cells) if (m := UNIT_IN_CELL_RE.search(c))}
+
+
 def table_figures(rows: list[str], scope: ctx.Scope, published: date | None, region: Region | None) -> list[Figure]:
     """Every figure in a run of table rows, reading column roles from a header row where there is one."""
-    roles: dict[int, str] = {}
-    header_units: dict[int, str] = {}
+    header: _Header | None = None
+    after_header = False
     has_va_context = False
     figures: list[Figure] = []
     for line in rows:
         cells = split_row(line)
-        header = _header_roles(cells)
-        if header is not None:
-            roles = header
-            header_units = {i: m.group(1) for i, c in enumerate(cells) if (m := UNIT_IN_CELL_RE.search(c))}
+        if _header_roles(cells) is not None:
+            if header is not None and after_header and header.sub is None:
+                header.sub = cells
+            else:
+                header = _Header(top=cells)
+            after_header = True
             continue
+        if header is not None and after_header:
+            header.resolve(len(cells))
+        after_header = False
         mentions = [m for m in find_mentions(cells[0]) if m.synonym.indicators] if cells else []
         has_va_context = has_va_context or "增加值" in cells[0] or "生产总值" in cells[0]
         if len(mentions) != 1 or len(mentions[0].synonym.indicators) != 1:
@@ -73,42 +112,65 @@ def table_figures(rows: list[str], scope: ctx.Scope, published: date | None, reg
         syn = mentions[0].synonym
         if syn.needs and not has_va_context:
             continue
-        figures += _row_figures(syn.indicators[0], cells, roles, header_units, scope, published, region, line)
+        figures += _row_figures(syn.indicators[0], cells, header or _Header(), scope, published, region, line)
     return figures
+
+
+def _roles(cells: list[str]) -> dict[int, str]:
+    return _header_roles(cells) or {}
+
+
+def _ytd_month(m: re.Match[str]) -> int:
+    return ctx.YTD_MONTHS[m.group("w")] if m.group("w") else int(m.group("m") or m.group("m2"))
 
 
 def _row_figures(
     ind_id: str,
     cells: list[str],
-    roles: dict[int, str],
-    header_units: dict[int, str],
+    header: _Header,
     scope: ctx.Scope,
     published: date | None,
     region: Region | None,
     line: str,
 ) -> list[Figure]:
-    ind = indicators()[ind_id]
     numbers = [(i, n) for i, c in enumerate(cells) if i > 0 and (n := _number(c)) is not None]
     if not numbers:
         return []
-    unit = _row_unit(cells, roles, header_units)
-    by_role: dict[str, float] = {}
+    unit = _row_unit(cells, header.roles, header.units)
+    # One reading per column group (a period over 绝对值 | 增长): month → role → number.
+    groups: dict[int | None, dict[str, float]] = {}
     for i, n in numbers:
-        role = roles.get(i)
-        if role in ("value", "yoy", "target") and role not in by_role:
-            by_role[role] = n
-    if not roles:  # no header: the first number is the level, the second the growth
-        by_role = {"value": numbers[0][1]} | ({"yoy": numbers[1][1]} if len(numbers) > 1 else {})
+        role = header.roles.get(i)
+        if role in ("value", "yoy", "target"):
+            groups.setdefault(header.months.get(i), {}).setdefault(role, n)
+    if not header.roles:  # no header: the first number is the level, the second the growth
+        groups = {None: {"value": numbers[0][1]} | ({"yoy": numbers[1][1]} if len(numbers) > 1 else {})}
+    quote = " ".join(line.split())[:240]
+    out: list[Figure] = []
+    for month, by_role in groups.items():
+        period_scope = ctx.Scope(scope.year, scope.basis, month or scope.ytd_month)
+        out += _group_figures(ind_id, by_role, unit, period_scope, published, region, quote)
+    return out
+
+
+def _group_figures(
+    ind_id: str,
+    by_role: dict[str, float],
+    unit: str | None,
+    scope: ctx.Scope,
+    published: date | None,
+    region: Region | None,
+    quote: str,
+) -> list[Figure]:
+    ind = indicators()[ind_id]
     value = by_role.get("value")
     canonical = to_canonical(_dec(value), unit or ind.unit, ind.unit_class) if value is not None else None
     if unit is None and value is not None:
         canonical = value
     out: list[Figure] = []
-    basis: Basis = "actual"
-    period = _period(scope, published, basis)
-    quote = " ".join(line.split())[:240]
+    period = _period(scope, published, "actual")
     if period and (canonical is not None or "yoy" in by_role):
-        out.append(_fig(region, ind_id, period, basis, canonical, by_role.get("yoy"), quote))
+        out.append(_fig(region, ind_id, period, "actual", canonical, by_role.get("yoy"), quote))
     target_period = _period(scope, published, "target")
     if "target" in by_role and target_period:
         out.append(_fig(region, ind_id, target_period, "target", None, by_role["target"], quote))

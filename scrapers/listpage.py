@@ -37,8 +37,8 @@ MAX_DATE_CHUNK = 40
 # caller's clock may be behind it); further ahead, it is last year's (`12-30` seen on 01-05).
 FUTURE_GRACE = dt.timedelta(days=1)
 
-# Containers inside these tags are page furniture.
-FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside", "select", "form", "script", "style", "noscript"})
+# Containers inside these tags are page furniture. (Not <form>: ASP.NET pages wrap the whole body in one.)
+FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside", "select", "script", "style", "noscript"})
 # …and inside elements whose id/class holds one of these (substring, case-insensitive).
 FURNITURE_CLASSES: tuple[str, ...] = (
     "nav", "menu", "header", "footer", "breadcrumb", "crumb", "sidebar", "friend", "yqlj", "youqing",
@@ -65,11 +65,13 @@ INVISIBLE_TAGS = frozenset({"head", "script", "style", "noscript", "template"})
 HEADING_LEVELS = 3
 # Link texts that page through or out of a list, never an article.
 PAGING_WORDS: tuple[str, ...] = (
-    "上一页", "下一页", "首页", "尾页", "末页", "更多", "查看更多", "返回列表", "返回", "跳转",
-    "上一頁", "下一頁", "首頁", "尾頁", "末頁", "返回列表", "跳轉",
+    "上一页", "下一页", "首页", "尾页", "末页", "更多", "查看更多", "返回列表", "返回首页", "跳转",
+    "上一頁", "下一頁", "首頁", "尾頁", "末頁", "返回首頁", "跳轉",
     r"第\s*\d+\s*页", r"共\s*\d+\s*页",
 )  # fmt: skip
 NOT_TITLES = re.compile("^(?:" + "|".join(PAGING_WORDS) + ")")
+# Only a short link text is taken for a paging word (`首页推荐…` may well be a title).
+PAGING_MAX_CHARS = 15
 # Markers of pinned items that CMSes print into the title.
 PIN_MARKER = re.compile(r"^\s*[\[【(（]?\s*(?:置顶|顶|荐)\s*[\]】)）]\s*|^\s*置顶\s*")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -95,7 +97,7 @@ class _Shape:
 def title_like(text: str, min_chars: int = MIN_TITLE_CHARS) -> bool:
     """Long enough, mostly CJK and not a pagination word: an article title, not a menu entry."""
     alnum = sum(ch.isalnum() for ch in text)
-    if alnum < min_chars or NOT_TITLES.match(text):
+    if alnum < min_chars or (len(text) <= PAGING_MAX_CHARS and NOT_TITLES.match(text)):
         return False
     return len(_CJK.findall(text)) >= MIN_CJK_SHARE * alnum
 

@@ -226,6 +226,11 @@ def test_pagination_and_short_menu_links_never_become_items() -> None:
     assert found == ["t0.html", "t1.html"]
 
 
+def test_a_page_wrapped_in_an_aspnet_form() -> None:
+    html = page(f'<form method="post" action="./list.aspx" id="form1">{NAV}{li_list(["2025-01-20", "2025-01-19"])}</form>')
+    assert urls(discover_list(html, LIST_URL, D(2025, 5, 1))) == ["t0.html", "t1.html"]
+
+
 def test_two_columns_of_one_list_are_merged() -> None:
     body = (
         '<div class="list">'
