@@ -1,60 +1,12 @@
-"""One storage suite, two backends: SQLite in a file under tmp_path, PostgreSQL in a throwaway schema per test.
-
-PostgreSQL is `GOVWATCH_TEST_POSTGRES_URL` (default: the trust-auth server of CI and of this machine). Each test
-gets its own `CREATE SCHEMA t_<random>` and a URL whose `options=-csearch_path=t_<random>` makes every table the
-store creates land there; the schema is dropped afterwards, so parallel and repeated runs never meet.
-"""
+"""The storage suite runs on both backends through the `store_url` fixture of tests/conftest.py."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from storage import Store
-
-POSTGRES_URL = os.environ.get("GOVWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture(scope="session")
-def postgres_admin() -> Iterator[Engine | str]:
-    """An engine on the test server, or the reason it cannot be used (checked once per session)."""
-    engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        yield f"PostgreSQL not reachable at {make_url(POSTGRES_URL).render_as_string()}: {first_line}"
-        return
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_admin: Engine | str) -> Iterator[str]:
-    """A storage URL nobody else uses: a new SQLite file (in a directory not made yet), or a new schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'not-yet' / 'govwatch.db'}"
-        return
-    if isinstance(postgres_admin, str):
-        pytest.skip(postgres_admin)
-    schema = f"t_{uuid.uuid4().hex[:16]}"  # ours, hex only: safe to spell into DDL
-    with postgres_admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with postgres_admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture
