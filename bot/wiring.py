@@ -20,6 +20,7 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def configure_logging(level: int = logging.INFO) -> None:
     """Operator logs on stderr; the HTTP libraries stay at WARNING so no URL with a token is ever logged."""
     logging.basicConfig(level=level, format=LOG_FORMAT)
+    logging.getLogger("govwatch").setLevel(level)  # even where a host application configured the root
     for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "trafilatura", "htmldate"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

@@ -44,7 +44,7 @@ def store(store_url: str) -> Iterator[Store]:
         opened.close()
 
 
-def make_monitor(store: Store, today: date, backoff: Backoff = Backoff()) -> tuple[Monitor, Fetcher]:
+def make_monitor(store: Store, today: date, backoff: Backoff | None = None) -> tuple[Monitor, Fetcher]:
     """A monitor over a real fetcher, its day fixed (list pages carry year-less dates)."""
     fetcher = Fetcher(TEST_FETCH, validators=store)
-    return Monitor(store, fetcher, backoff=backoff, today=lambda: today), fetcher
+    return Monitor(store, fetcher, backoff=backoff or Backoff(), today=lambda: today), fetcher
