@@ -48,7 +48,7 @@ FAULTS: dict[str, tuple[str, str, object, str, str | None]] = {
     "404": ("/404", "list", Reply(404, body=b"not found"), "error", "HTTP 404"),
     "500": ("/500", "list", Reply(500, body=b"oops"), "error", "HTTP 500"),
     "412 challenge": ("/412", "list", ruishu_challenge(), "blocked", "412"),
-    "timeout": ("/slow", "list", slow(html(LIST_PAGE), 3.0), "error", "timeout"),
+    "timeout": ("/slow", "list", slow(html(LIST_PAGE), 5.0), "error", "timeout"),
     "trickle": ("/trickle", "list", trickle(10_000, 0.5), "error", "timeout"),
     "redirect loop": ("/loop", "list", redirect("/loop"), "error", "redirects"),
     "html for a feed": ("/not-feed", "rss", html(LIST_PAGE), "error", "not a feed"),
