@@ -8,18 +8,17 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from bot import monitor_cmd, parse_cmd
+from bot import ask_cmd, monitor_cmd, parse_cmd
 from bot.settings import Settings, SettingsError, load_settings
 from bot.wiring import configure_logging
 
 HELP = {
-    "run": "watch every source on its schedule until Ctrl-C (the Telegram bot arrives with the bot issue)",
+    "run": "watch every source on its schedule, deliver alerts and run the Telegram bot until Ctrl-C",
     "poll": "poll the sources once now and print what each gave",
-    "ask": "answer a question as the bot would (arrives with the bot issue)",
+    "ask": "answer a message as the bot would (/gdp 古交, 古交GDP, /help) and print the reply",
     "figures": "print the stored figures",
     "sources": "show the health of each source",
 }
-PENDING = {"ask"}
 
 
 def _date(value: str) -> date:
@@ -47,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     poll.add_argument("--source", metavar="NAME", help="only this source")
     ask = sub.add_parser("ask", help=HELP["ask"])
     ask.add_argument("text", metavar="TEXT")
-    ask.add_argument("--chat-id", type=int, metavar="N")
+    ask.add_argument("--chat-id", type=int, metavar="N", help="the chat (and user) asking; its subscriptions apply")
+    ask.add_argument("--chart-out", metavar="FILE", help="where to save a /chart PNG")
     fig = sub.add_parser("figures", help=HELP["figures"])
     fig.add_argument("--region", metavar="R", help="a region name or short form (古交, 交城县)")
     fig.add_argument("--indicator", metavar="I", help="an indicator id or name (gdp, 固定资产投资)")
@@ -56,18 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _pending(args: argparse.Namespace, settings: Settings) -> int:
-    del settings
-    print(f"govwatch {args.command}: not available yet — {HELP[args.command]}", file=sys.stderr)
-    return 2
-
-
 SETTINGS_COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "poll": monitor_cmd.poll,
     "sources": monitor_cmd.sources,
     "figures": monitor_cmd.figures,
     "run": monitor_cmd.run,
-    "ask": _pending,
+    "ask": ask_cmd.ask,
 }
 
 

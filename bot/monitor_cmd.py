@@ -10,15 +10,14 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from storage.store import SourceState, Store, StoredFigure
-
+from bot import service
 from bot.render import fmt_number, fmt_yoy, text_table
-from bot.scheduler import run_until_stopped
 from bot.settings import Settings
 from bot.wiring import open_parts, source_specs
 from parsers.indicators import resolve_indicator
 from parsers.regions import Gazetteer
 from scrapers.monitor import PollSummary, SourceSpec
+from storage.store import SourceState, Store, StoredFigure
 
 BASIS_LABELS = {"actual": "实际", "estimate": "预计", "target": "目标"}
 
@@ -158,13 +157,7 @@ def _figure_cells(f: StoredFigure, plain: bool) -> list[str]:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    """The monitor on its schedule until SIGINT/SIGTERM."""
+    """The monitor, the alert dispatcher and the bot until SIGINT/SIGTERM."""
     del args
-    specs = source_specs(settings)
-    asyncio.run(_run(settings, specs))
+    service.run(settings, source_specs(settings))
     return 0
-
-
-async def _run(settings: Settings, specs: list[SourceSpec]) -> None:
-    async with open_parts(settings) as parts:
-        await run_until_stopped(parts, specs)

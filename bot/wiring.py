@@ -7,12 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.settings import Settings, SourceSettings
 from scrapers.discover import Selectors
 from scrapers.fetch import FetchConfig, Fetcher
-from storage.store import Store
-
-from bot.settings import Settings, SourceSettings
 from scrapers.monitor import Backoff, Monitor, SourceSpec
+from storage.store import Store
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

@@ -2,6 +2,7 @@
 
 from storage.records import (
     NewDocument,
+    OutboxRow,
     PollRun,
     SavedDocument,
     SourceState,
@@ -13,6 +14,7 @@ from storage.store import Store
 
 __all__ = [
     "NewDocument",
+    "OutboxRow",
     "PollRun",
     "SavedDocument",
     "SourceState",

@@ -40,7 +40,7 @@ def create_tables(*tables: Table) -> Callable[[Connection], None]:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sources, http_cache, documents, figures, poll_runs", create_tables(*schema.V1_TABLES)),
-    # The bot issue appends: Migration(2, "subscriptions, outbox", create_tables(schema.subscriptions, ...)).
+    Migration(2, "subscriptions, outbox", create_tables(*schema.V2_TABLES)),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Select, and_, case, func, nulls_last, or_, select
+from sqlalchemy import Connection, Executable, Select, Table, and_, case, func, nulls_last, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 
@@ -64,6 +64,16 @@ def select_figures(region_code: str | None, indicator: str | None, limit: int | 
     return stmt if limit is None else stmt.limit(limit)
 
 
+def select_document_figures(document_id: int) -> Select[Any]:
+    """One document's figures, in the order they were saved (the order they were read)."""
+    return (
+        select(*_FIGURE_COLUMNS)
+        .select_from(_FIGURES_FROM)
+        .where(figures.c.document_id == document_id)
+        .order_by(figures.c.id)
+    )
+
+
 def select_best_figures(region_code: str, indicator: str | None) -> Select[Any]:
     """One figure per (indicator, period, target-or-outcome): actual over estimate, then the newest."""
     rank = (
@@ -99,13 +109,17 @@ def select_documents() -> Select[Any]:
     return select(documents, count.label("figure_count"))
 
 
+def newest_documents_first() -> tuple[Any, ...]:
+    """ORDER BY for documents: newest publication first (undated last), then newest fetch, then newest row."""
+    return (nulls_last(documents.c.published.desc()), documents.c.fetched_at.desc(), documents.c.id.desc())
+
+
 def select_latest_documents(region_code: str | None, limit: int) -> Select[Any]:
     """The newest documents, reposts left out (they are the same report again)."""
     stmt = select_documents().where(documents.c.duplicate_of.is_(None))
     if region_code is not None:
         stmt = stmt.where(documents.c.region_code == region_code)
-    order = (nulls_last(documents.c.published.desc()), documents.c.fetched_at.desc(), documents.c.id.desc())
-    return stmt.order_by(*order).limit(limit)
+    return stmt.order_by(*newest_documents_first()).limit(limit)
 
 
 def find_original(
@@ -144,6 +158,19 @@ def upsert(conn: Connection, table: Any, values: Mapping[str, Any], key: str, up
             if update
             else lite.on_conflict_do_nothing(index_elements=[key])
         )
+
+
+def insert_ignore(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> int:
+    """INSERT … ON CONFLICT (keys) DO NOTHING for every row; how many were inserted (counted by RETURNING)."""
+    if not rows:
+        return 0
+    stmt: Executable
+    if conn.dialect.name == "postgresql":
+        stmt = postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys)).returning(*table.primary_key)
+    else:
+        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys)).returning(*table.primary_key)
+    # The drivers' rowcount is -1 here on psycopg (and a sum, if anything, for many rows): count what came back.
+    return len(conn.execute(stmt, [dict(row) for row in rows]).all())
 
 
 def select_polls(source_name: str | None, limit: int) -> Select[Any]:

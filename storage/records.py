@@ -10,8 +10,10 @@ from parsers.model import Basis, Figure
 
 SourceStatus = Literal["ok", "unchanged", "error", "blocked"]
 SaveStatus = Literal["new", "repost", "duplicate"]
+OutboxStatus = Literal["pending", "sending", "sent", "dropped"]
 
 SOURCE_STATUSES: tuple[SourceStatus, ...] = ("ok", "unchanged", "error", "blocked")
+OUTBOX_STATUSES: tuple[OutboxStatus, ...] = ("pending", "sending", "sent", "dropped")
 
 
 class StorageError(Exception):
@@ -61,6 +63,21 @@ class SavedDocument:
     document_id: int
     status: SaveStatus
     duplicate_of: int | None
+    alerts: int = 0  # outbox rows queued with it, one per subscribed chat
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """One alert: a document to send to a chat, with its delivery state."""
+
+    id: int
+    document_id: int
+    chat_id: int
+    status: OutboxStatus
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

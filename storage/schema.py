@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 
 from storage.text import MAX_ERROR, MAX_FIELD, MAX_QUOTE, MAX_TITLE
@@ -148,5 +150,38 @@ poll_runs = Table(
     Index("ix_poll_runs_source_started", "source_name", "started_at"),
 )
 
-# The tables migration 1 creates, frozen: a later table belongs to the migration that adds it.
+# A chat's "everything" (全部) subscription: NULL would never collide in UNIQUE(chat_id, region_code).
+EVERYTHING = "*"
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("region_code", String(6), nullable=False),  # a 6-digit division code, or EVERYTHING
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("chat_id", "region_code", name="uq_subscriptions_chat_region"),
+    Index("ix_subscriptions_region", "region_code"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | sending | sent | dropped
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime),  # NULL: due at once
+    Column("last_error", String(MAX_ERROR)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    Column("message_ids", Text),  # the Telegram message ids, comma-separated, once sent
+    UniqueConstraint("document_id", "chat_id", name="uq_outbox_document_chat"),  # one alert per document and chat
+    Index("ix_outbox_due", "status", "next_attempt_at", "id"),
+    Index("ix_outbox_chat", "chat_id", "status"),
+)
+
+# The tables each migration creates, frozen: a later table belongs to the migration that adds it.
 V1_TABLES: tuple[Table, ...] = (sources, http_cache, documents, figures, poll_runs)
+V2_TABLES: tuple[Table, ...] = (subscriptions, outbox)

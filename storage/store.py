@@ -1,4 +1,5 @@
-"""The store: sources' state, conditional-GET validators, documents with their figures, poll runs, and queries.
+"""The store: sources' state, conditional-GET validators, documents with their figures, poll runs, queries,
+subscriptions and the alert outbox.
 
 Synchronous and safe to call from several threads (`asyncio.to_thread`): each call checks out its own
 connection and runs in its own transaction.
@@ -9,17 +10,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from parsers.model import Figure
-from storage import queries
+from storage import alerts, queries, search
 from storage.engine import WRITE, is_memory, make_engine, parse_url, safe_url
 from storage.migrations import migrate
 from storage.records import (
     NewDocument,
+    OutboxRow,
     PollRun,
     SavedDocument,
     SourceState,
@@ -28,11 +31,13 @@ from storage.records import (
     StoredFigure,
 )
 from storage.rows import clean_url, document_row, figure_rows, poll_values, source_values, utcnow
-from storage.schema import documents, figures, http_cache, poll_runs, sources
+from storage.schema import documents, figures, http_cache, outbox, poll_runs, sources, subscriptions
+from storage.stats import status_counts
 from storage.text import MAX_FIELD, MAX_VALIDATOR, clean, clean_opt, url_fits
 
 __all__ = [
     "NewDocument",
+    "OutboxRow",
     "PollRun",
     "SavedDocument",
     "SourceState",
@@ -183,7 +188,10 @@ class Store:
         return {url for key in found for url in wanted.get(key, ())}
 
     def save_document(self, doc: NewDocument, figures: Sequence[Figure]) -> SavedDocument:
-        """Save a document and its figures in one transaction: "new", "repost" (no figures), or "duplicate".
+        """Save a document, its figures and its alerts in one transaction: "new", "repost" (no figures), or "duplicate".
+
+        A new document that is not a baseline and carries a figure or is a report by its kind queues one alert
+        per subscribed chat (`subscribers`); a repost or a duplicate queues none.
 
         Raises ValueError for a canonical URL too long to be a unique key (over 2000 UTF-8 bytes).
         """
@@ -216,7 +224,13 @@ class Store:
             return SavedDocument(document_id, "repost", original)  # its figures are the original's: not again
         if found:
             conn.execute(insert(figures), figure_rows(document_id, doc.published, found))
-        return SavedDocument(document_id, "new", None)
+        return SavedDocument(document_id, "new", None, self._queue_alerts(conn, document_id, row.values, len(found)))
+
+    def _queue_alerts(self, conn: Connection, document_id: int, values: dict[str, Any], figure_count: int) -> int:
+        """The alerts of a new document, in its transaction; how many were queued."""
+        if not alerts.worth_alerting(bool(values["baseline"]), values["kind"], figure_count):
+            return 0
+        return alerts.queue(conn, document_id, alerts.subscribers(conn, values["region_code"]), utcnow())
 
     def _document_id(self, url: str) -> int | None:
         """The id of the document stored at `url` (already cleaned)."""
@@ -250,6 +264,11 @@ class Store:
         with self._read() as conn:
             return [queries.to_figure(row) for row in conn.execute(queries.select_best_figures(region_code, indicator))]
 
+    def document_figures(self, document_id: int) -> list[StoredFigure]:
+        """The figures saved with one document, in reading order (none for a repost: they are its original's)."""
+        with self._read() as conn:
+            return [queries.to_figure(row) for row in conn.execute(queries.select_document_figures(document_id))]
+
     def latest_documents(self, region_code: str | None = None, limit: int = 10) -> list[StoredDocument]:
         """The newest documents (of a region, or of all), reposts left out."""
         with self._read() as conn:
@@ -261,3 +280,95 @@ class Store:
         with self._read() as conn:
             row = conn.execute(queries.select_documents().where(documents.c.id == document_id)).first()
         return None if row is None else queries.to_document(row)
+
+    def search_documents(self, query: str, limit: int = 10) -> list[StoredDocument]:
+        """Documents whose title or text contains `query` (case-insensitive, literal), reposts left out, newest first.
+
+        The query is cut to 100 characters; a blank one finds nothing.
+        """
+        pattern = search.like_pattern(query)
+        if pattern is None or limit <= 0:
+            return []
+        with self._read() as conn:
+            return [queries.to_document(row) for row in conn.execute(search.select_search(pattern, limit))]
+
+    def stats(self) -> dict[str, int]:
+        """Counts for the admins' `/status`: documents, figures, sources, subscriptions, chats, the outbox by status."""
+        with self._read() as conn:
+            return status_counts(conn)
+
+    # --- subscriptions --------------------------------------------------------------------------------------
+
+    def subscribe(self, chat_id: int, region_code: str | None) -> bool:
+        """Follow a region (a 6-digit code) or, with None, everything; False when the chat did already.
+
+        Raises ValueError for a region code that is not 6 digits.
+        """
+        key = alerts.region_key(region_code)
+        with self._write() as conn:
+            return alerts.subscribe(conn, chat_id, key, utcnow())
+
+    def unsubscribe(self, chat_id: int, region_code: str | None) -> bool:
+        """Stop following a region (None: everything); False when the chat did not follow it."""
+        key = alerts.region_key(region_code)
+        with self._write() as conn:
+            gone = conn.execute(
+                delete(subscriptions).where(subscriptions.c.chat_id == chat_id, subscriptions.c.region_code == key)
+            )
+        return gone.rowcount > 0
+
+    def subscriptions(self, chat_id: int) -> list[str | None]:
+        """A chat's subscriptions: region codes in order, None (everything) first."""
+        with self._read() as conn:
+            keys = conn.scalars(select(subscriptions.c.region_code).where(subscriptions.c.chat_id == chat_id)).all()
+        regions = [alerts.region_of(key) for key in keys]
+        return sorted(regions, key=lambda code: (code is not None, code or ""))
+
+    def subscribers(self, region_code: str | None) -> list[int]:
+        """The chats alerted for a document of `region_code`: its followers, its ancestors' and everything's."""
+        with self._read() as conn:
+            return alerts.subscribers(conn, region_code)
+
+    def drop_chat(self, chat_id: int, reason: str) -> int:
+        """A chat that refuses the bot for good: its subscriptions deleted, its open alerts dropped (how many)."""
+        with self._write() as conn:
+            conn.execute(delete(subscriptions).where(subscriptions.c.chat_id == chat_id))
+            return conn.execute(alerts.drop_chat_alerts(chat_id, reason)).rowcount
+
+    # --- the outbox -----------------------------------------------------------------------------------------
+
+    def due_alerts(self, now: datetime, limit: int = 100) -> list[OutboxRow]:
+        """Pending alerts due by `now` (no retry time, or one passed), oldest first."""
+        with self._read() as conn:
+            return [alerts.to_outbox(row) for row in conn.execute(alerts.select_due(now, max(limit, 0)))]
+
+    def mark_sending(self, alert_id: int) -> bool:
+        """Take a pending alert for sending; False when it was not pending (another dispatcher has it)."""
+        with self._write() as conn:
+            return conn.execute(alerts.move(alert_id, ("pending",), status="sending")).rowcount == 1
+
+    def mark_sent(self, alert_id: int, message_ids: Sequence[int]) -> None:
+        """Telegram confirmed the alert: sent now, with its message ids (whatever state it was in, but sent)."""
+        values = {"status": "sent", "sent_at": utcnow(), "message_ids": alerts.message_ids_text(message_ids)}
+        with self._write() as conn:
+            conn.execute(alerts.move(alert_id, ("pending", "sending", "dropped"), **values))
+
+    def mark_retry(self, alert_id: int, at: datetime, error: str) -> None:
+        """A failed attempt: pending again from `at`, one more attempt counted (an alert sent or dropped stays so)."""
+        with self._write() as conn:
+            conn.execute(alerts.move(alert_id, alerts.OPEN, **alerts.retry_values(at, error)))
+
+    def mark_dropped(self, alert_id: int, reason: str) -> None:
+        """Give an open alert up for good, with the reason."""
+        with self._write() as conn:
+            conn.execute(alerts.move(alert_id, alerts.OPEN, **alerts.dropped_values(reason)))
+
+    def recover_sending(self) -> int:
+        """At start-up: alerts a crash left `sending` are pending again (sent once more); how many."""
+        with self._write() as conn:
+            return conn.execute(update(outbox).where(outbox.c.status == "sending").values(status="pending")).rowcount
+
+    def outbox_counts(self) -> dict[str, int]:
+        """Alerts by status, every status present."""
+        with self._read() as conn:
+            return alerts.outbox_counts(conn)
