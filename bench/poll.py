@@ -11,10 +11,12 @@ spread over many sites would). This process runs a real Fetcher, Monitor and SQL
 (all threads of this process) and the peak RSS printed are this process's alone. Each cycle is checked
 (statuses, documents stored, requests the server saw) so a broken run is reported, not measured.
 
-BASELINE: reading all 20 items of 1,000 lists is 20,000 articles at about 20 ms of CPU each (trafilatura,
-parse, store): minutes, not the minute `make bench` may take. By default the monitor is built with
+BASELINE: reading all 20 items of 1,000 lists is 20,000 articles at about 20 ms of CPU each (fetch,
+trafilatura, parse, store): 7-8 minutes on a 2-core machine. By default the monitor is built with
 max_new_per_poll=1, so the first poll reads only the newest item; the unchanged and one-new cycles do the
-same work either way (one new item is the newest). --full-baseline uses max_new_per_poll=items.
+same work either way (the one new item is the newest). --full-baseline uses max_new_per_poll=items.
+Even so the default run takes about 2 minutes there (baseline and one-new ~50 s each, unchanged ~13 s),
+because each poll costs tens of milliseconds of CPU; `--sources 300` takes about 40 s.
 
     .venv/bin/python bench/poll.py [--sources N] [--items N] [--full-baseline] [--profile]
 """

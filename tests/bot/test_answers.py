@@ -41,7 +41,9 @@ def _save(store: Store, url: str, text: str, title: str | None = None, published
     """Parse a text as the monitor would and store it with its figures."""
     parsed = parse_document(text, title=title, published=published)
     day = published or (date.fromisoformat(parsed.published) if parsed.published else None)
-    doc = NewDocument(url, "测试源", title or parsed.title, day, parsed.kind, parsed.region, parsed.region_code, parsed.text)
+    doc = NewDocument(
+        url, "测试源", title or parsed.title, day, parsed.kind, parsed.region, parsed.region_code, parsed.text
+    )
     store.save_document(doc, parsed.figures)
 
 
@@ -135,36 +137,118 @@ def test_the_checker_rejects_broken_html() -> None:
 # --- commands: text → what must and must not appear -----------------------------------------------------------
 
 CASES: list[tuple[str, list[str], list[str]]] = [
-    ("/gdp 古交", ["古交市 · 地区生产总值", "2025年（预计）：95亿元，同比增长1%", "原文 (https://www.example.gov.cn/seed/3.html)", "2026-01-04", "历年", "2024年：93.5亿元，同比增长2.1%（实际）", "最新目标：2026年 增长5%左右"], ["None", "nan"]),
-    ("/gdp@govwatch_bot 古交 2024", ["古交市 · 地区生产总值 · 2024年", "2024年（实际）：93.5亿元，同比增长2.1%", "2025-03-20"], ["2025年（预计）"]),
+    (
+        "/gdp 古交",
+        [
+            "古交市 · 地区生产总值",
+            "2025年（预计）：95亿元，同比增长1%",
+            "原文 (https://www.example.gov.cn/seed/3.html)",
+            "2026-01-04",
+            "历年",
+            "2024年：93.5亿元，同比增长2.1%（实际）",
+            "最新目标：2026年 增长5%左右",
+        ],
+        ["None", "nan"],
+    ),
+    (
+        "/gdp@govwatch_bot 古交 2024",
+        ["古交市 · 地区生产总值 · 2024年", "2024年（实际）：93.5亿元，同比增长2.1%", "2025-03-20"],
+        ["2025年（预计）"],
+    ),
     ("/gdp 古交市 2025", ["2025年（预计）：95亿元"], ["2024年（实际）"]),
     ("/gdp 140181", ["古交市 · 地区生产总值"], []),
-    ("/gdp 交城县", ["交城县 · 地区生产总值", "2025年（实际）：110.2亿元，同比增长3.5%", "2023年：106.62亿元，同比增长2.6%（实际）"], []),
-    ("/gdp 古交 2019", ["暂无古交市的2019年地区生产总值数据", "已有年份：2026、2025、2024", "/latest 古交市", "/sources"], []),
+    (
+        "/gdp 交城县",
+        [
+            "交城县 · 地区生产总值",
+            "2025年（实际）：110.2亿元，同比增长3.5%",
+            "2023年：106.62亿元，同比增长2.6%（实际）",
+        ],
+        [],
+    ),
+    (
+        "/gdp 古交 2019",
+        ["暂无古交市的2019年地区生产总值数据", "已有年份：2026、2025、2024", "/latest 古交市", "/sources"],
+        [],
+    ),
     ("/gdp 吕梁", ["暂无吕梁市的地区生产总值数据", "/latest 吕梁市"], []),
-    ("/data 古交", ["古交市 · 2025年主要指标", "城镇居民人均可支配收入：45,033元，同比增长3.9%（预计）", "粮食总产量：1.61万吨以上（实际）", "城镇新增就业：3,578人（实际）", "第三产业增加值：40亿元，同比持平（预计）", "固定资产投资：19.7亿元，同比下降41.5%（预计）", "出处："], ["（目标）"]),
-    ("/data 古交 2023", ["古交市 · 2023年主要指标", "固定资产投资（2023年1-6月）：12.16亿元，同比增长11.4%（实际）"], []),
+    (
+        "/data 古交",
+        [
+            "古交市 · 2025年主要指标",
+            "城镇居民人均可支配收入：45,033元，同比增长3.9%（预计）",
+            "粮食总产量：1.61万吨以上（实际）",
+            "城镇新增就业：3,578人（实际）",
+            "第三产业增加值：40亿元，同比持平（预计）",
+            "固定资产投资：19.7亿元，同比下降41.5%（预计）",
+            "出处：",
+        ],
+        ["（目标）"],
+    ),
+    (
+        "/data 古交 2023",
+        ["古交市 · 2023年主要指标", "固定资产投资（2023年1-6月）：12.16亿元，同比增长11.4%（实际）"],
+        [],
+    ),
     ("/data 交城 2023", ["交城县 · 2023年主要指标", "农村居民人均可支配收入：15,149元，同比增长8%（实际）"], []),
     ("/data 吕梁", ["暂无吕梁市的主要指标数据"], []),
-    ("/targets 古交", ["古交市 · 2026年预期目标", "一般公共预算收入：增长20%左右", "规模以上工业增加值：增长6%左右"], ["同比"]),
+    (
+        "/targets 古交",
+        ["古交市 · 2026年预期目标", "一般公共预算收入：增长20%左右", "规模以上工业增加值：增长6%左右"],
+        ["同比"],
+    ),
     ("/targets 交城", ["暂无交城县的预期目标数据"], []),
-    ("/compare 古交 交城", ["地区生产总值对比 · 2025年", "古交市：95亿元，同比增长1%（预计）", "交城县：110.2亿元，同比增长3.5%（实际）"], ["各地最新"]),
+    (
+        "/compare 古交 交城",
+        ["地区生产总值对比 · 2025年", "古交市：95亿元，同比增长1%（预计）", "交城县：110.2亿元，同比增长3.5%（实际）"],
+        ["各地最新"],
+    ),
     ("/compare 古交 交城 固投", ["固定资产投资对比", "古交市：2025年 19.7亿元", "交城县：2023年 49.81亿元"], []),
     ("/compare 古交 吕梁", ["古交市：2025年 95亿元", "吕梁市：暂无数据"], []),
-    ("/latest", ["最新文件 · 全部地区", "交城县2025年统计公报", "统计公报 · 交城县 · 2026-03-10 · 2项数据", "计划执行情况报告 · 古交市 · 2026-01-04 · 19项数据"], []),
+    (
+        "/latest",
+        [
+            "最新文件 · 全部地区",
+            "交城县2025年统计公报",
+            "统计公报 · 交城县 · 2026-03-10 · 2项数据",
+            "计划执行情况报告 · 古交市 · 2026-01-04 · 19项数据",
+        ],
+        [],
+    ),
     ("/latest 交城", ["最新文件 · 交城县", "交城县2025年统计公报"], ["古交市"]),
     ("/latest 吕梁", ["还没有收录吕梁市的文件"], []),
     ("/search 煤层气", ["搜索“煤层气”", "条结果", "煤层气增产技术"], []),
     ("/search 火星基地", ["没有找到包含“火星基地”的报告"], []),
-    ("/sources", ["数据源", "古交市人民政府<官网>", "被拦截", "连续失败：4次", "被网站拦截", "最近错误：HTTP 412 <html>&$_ts"], []),
-    ("/help", ["/gdp <地区> [年份]", "例：/gdp 古交", "/compare <地区> <地区> [指标]", "/search <词>", "/subscribe <地区|全部>", "/sources", "/status", "古交GDP"], []),
+    (
+        "/sources",
+        ["数据源", "古交市人民政府<官网>", "被拦截", "连续失败：4次", "被网站拦截", "最近错误：HTTP 412 <html>&$_ts"],
+        [],
+    ),
+    (
+        "/help",
+        [
+            "/gdp <地区> [年份]",
+            "例：/gdp 古交",
+            "/compare <地区> <地区> [指标]",
+            "/search <词>",
+            "/subscribe <地区|全部>",
+            "/sources",
+            "/status",
+            "古交GDP",
+        ],
+        [],
+    ),
     ("/start", ["你好", "/help"], ["已订阅"]),
     ("/frobnicate 古交", ["没有这个命令：/frobnicate", "/help"], []),
     ("今天天气怎么样", ["没太看懂", "/help"], []),
     ("交城 固定资产投资", ["交城县 · 固定资产投资", "2023年（实际）：49.81亿元，同比增长24.8%"], ["地区生产总值"]),
     ("太原的社会消费品零售总额", ["暂无太原市的社会消费品零售总额数据"], []),
     ("古交 2024 gdp", ["古交市 · 地区生产总值 · 2024年", "93.5亿元"], []),
-    ("古交固投", ["古交市 · 固定资产投资", "2025年（预计）：19.7亿元，同比下降41.5%", "最新目标：2026年 增长6%左右"], []),
+    (
+        "古交固投",
+        ["古交市 · 固定资产投资", "2025年（预计）：19.7亿元，同比下降41.5%", "最新目标：2026年 增长6%左右"],
+        [],
+    ),
     ("古交社零", ["古交市 · 社会消费品零售总额", "37.1亿元"], []),
     ("古交财政收入", ["古交市 · 一般公共预算收入", "16.8亿元，同比下降19.2%"], []),
     ("古交工业增加值", ["古交市 · 规模以上工业增加值", "33.23亿元"], []),
@@ -184,7 +268,9 @@ def test_command(answers: Answers, text: str, present: list[str], absent: list[s
         assert snippet not in out, f"{snippet!r} present in:\n{out}"
 
 
-@pytest.mark.parametrize("text", ["古交GDP", "古交gdp", "古交 GDP", "古交市的地区生产总值", "/gdp@GovWatch_Bot 古交", "/GDP 古交"])
+@pytest.mark.parametrize(
+    "text", ["古交GDP", "古交gdp", "古交 GDP", "古交市的地区生产总值", "/gdp@GovWatch_Bot 古交", "/GDP 古交"]
+)
 def test_free_text_is_the_command(answers: Answers, text: str) -> None:
     assert ask(answers, text) == ask(answers, "/gdp 古交")
 
@@ -273,7 +359,9 @@ def test_search_snippet_is_escaped_and_marks_the_match(answers: Answers) -> None
     assert "alert(1)" in reply.plain_text()
 
 
-@pytest.mark.parametrize("text", ["/gdp <b>&amp;</b>", "/gdp <script>&", "/frob<x>", "/search <i>无此词&", "/compare 古交 <a href=x>"])
+@pytest.mark.parametrize(
+    "text", ["/gdp <b>&amp;</b>", "/gdp <script>&", "/frob<x>", "/search <i>无此词&", "/compare 古交 <a href=x>"]
+)
 def test_user_input_is_escaped(answers: Answers, text: str) -> None:
     for reply in ask(answers, text):
         assert "<script>" not in reply.html and "<x>" not in reply.html and "<a href=x>" not in reply.html
@@ -369,13 +457,21 @@ def test_fit_lines_keeps_the_tail() -> None:
 
 @pytest.mark.parametrize(
     ("value", "unit", "expected"),
-    [(95.0, "亿元", "95亿元"), (45033.0, "元", "45,033元"), (1.6075, "万吨", "1.61万吨"), (3578.0, "人", "3,578人"), (None, "亿元", "")],
+    [
+        (95.0, "亿元", "95亿元"),
+        (45033.0, "元", "45,033元"),
+        (1.6075, "万吨", "1.61万吨"),
+        (3578.0, "人", "3,578人"),
+        (None, "亿元", ""),
+    ],
 )
 def test_fmt_value(value: float | None, unit: str, expected: str) -> None:
     assert fmt_value(value, unit) == expected
 
 
-@pytest.mark.parametrize(("yoy", "expected"), [(1.0, "增长1%"), (-41.5, "下降41.5%"), (0.0, "持平"), (3.79, "增长3.79%"), (None, "")])
+@pytest.mark.parametrize(
+    ("yoy", "expected"), [(1.0, "增长1%"), (-41.5, "下降41.5%"), (0.0, "持平"), (3.79, "增长3.79%"), (None, "")]
+)
 def test_fmt_growth(yoy: float | None, expected: str) -> None:
     assert fmt_growth(yoy) == expected
 

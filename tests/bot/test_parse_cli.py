@@ -64,7 +64,9 @@ def test_publication_date_is_read_from_the_text_when_not_given(capsys: pytest.Ca
     result = parse_json(capsys, str(SEEDS / "004_189630f876e85d0c.txt"))
     assert result["document"]["published"] == "2023-02-15"
     assert "八个方面" in result["document"]["text"] and "(gè)" not in result["document"]["text"]
-    assert [(f["indicator"], f["period"], f["value"]) for f in result["figures"]] == [("investment_signed", "2022", 256)]
+    assert [(f["indicator"], f["period"], f["value"]) for f in result["figures"]] == [
+        ("investment_signed", "2022", 256)
+    ]
 
 
 def test_gb18030_report_with_crlf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -933,6 +933,36 @@ class FakeTelegram:
             self._cond.notify_all()
         return status, payload
 
+    def hold_sends(self) -> None:
+        """Keep every send waiting, unanswered, until release_held (a Telegram that has not confirmed yet)."""
+        self._release = threading.Event()
+        self._discard_held = False
+
+    @property
+    def holding(self) -> int:
+        """How many sends are waiting for release_held now."""
+        return getattr(self, "_held_count", 0)
+
+    def release_held(self, discard: bool) -> None:
+        """Let held sends go on; with discard, they fail unrecorded (the sender died before Telegram took them)."""
+        self._discard_held = discard
+        release = getattr(self, "_release", None)
+        self._release = None
+        if release is not None:
+            release.set()
+
+    def _wait_if_held(self, call: _Call) -> None:
+        release = getattr(self, "_release", None)
+        if release is None or call.method.lower() not in {m.lower() for m in SEND_METHODS}:
+            return
+        with self._cond:
+            self._held_count = self.holding + 1
+        release.wait(60)
+        with self._cond:
+            self._held_count = self.holding - 1
+        if self._discard_held:
+            raise ApiError(500, "Internal Server Error: connection to the sender was lost")
+
     def _dispatch(self, call: _Call) -> tuple[int, JSONDict]:
         implementation = self._methods.get(call.method.lower())
         if implementation is None:
@@ -940,6 +970,7 @@ class FakeTelegram:
         try:
             if "chat_id" in call.params:
                 call.chat_id = _chat_key(call.params.get("chat_id"))
+            self._wait_if_held(call)
             self._take_fault(call)
             if call.method.lower() in {m.lower() for m in CHAT_METHODS}:
                 self._check_chat(call)
