@@ -338,7 +338,8 @@ class Fetcher:
                 write=config.read_timeout,
                 pool=config.total_timeout,
             ),
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            # Small pools: polls are minutes apart, so keep-alive rarely pays, and httpcore scans its pool per request.
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=10),
             # A given transport replaces the network (tests); a proxy would be mounted over it.
             proxy=config.proxy if transport is None else None,
             transport=transport,
@@ -363,8 +364,9 @@ class Fetcher:
     async def fetch(self, url: str, *, conditional: bool = True, accept: str | None = None) -> FetchResult:
         """GET url politely with retries; conditional sends the saved ETag/Last-Modified."""
         started = time.monotonic()
+        known = await self._load_validators(url) if conditional else (None, None)
         try:
-            request = self._client.build_request("GET", url, headers=self._request_headers(url, conditional, accept))
+            request = self._client.build_request("GET", url, headers=self._request_headers(known, accept))
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError):
             request = None
         if request is None or request.url.scheme not in ("http", "https") or not request.url.host:
@@ -387,16 +389,30 @@ class Fetcher:
             await asyncio.sleep(delay)
         result = _result(url, attempt, attempts, started)
         self._after(result)
+        store = self._validators
+        if conditional and store is not None and self._should_save(result, known):
+            # The store is a database: its calls leave the event loop free for the other fetches.
+            await asyncio.to_thread(store.save_validators, result.url, result.etag, result.last_modified)
         return result
 
-    def _request_headers(self, url: str, conditional: bool, accept: str | None) -> dict[str, str]:
+    async def _load_validators(self, url: str) -> tuple[str | None, str | None]:
+        if self._validators is None:
+            return (None, None)
+        return await asyncio.to_thread(self._validators.validators, url)
+
+    def _should_save(self, result: FetchResult, known: tuple[str | None, str | None]) -> bool:
+        """Only a complete 200 whose validators changed is written (most polls change nothing)."""
+        if self._validators is None or result.status != "ok" or result.http_status != 200 or result.truncated:
+            return False
+        return (result.etag, result.last_modified) != known
+
+    def _request_headers(self, known: tuple[str | None, str | None], accept: str | None) -> dict[str, str]:
         headers = {"Accept": accept or DEFAULT_ACCEPT}
-        if conditional and self._validators is not None:
-            etag, last_modified = self._validators.validators(url)
-            if etag:
-                headers["If-None-Match"] = etag
-            if last_modified:
-                headers["If-Modified-Since"] = last_modified
+        etag, last_modified = known
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
         return headers
 
     def _retry_delay(self, attempt: _Attempt, attempts: int) -> float | None:
@@ -416,8 +432,6 @@ class Fetcher:
             log.warning("fetch %s: %s: %s (%d attempts)", result.status, host, result.error, result.attempts)
         elif result.truncated:
             log.warning("fetch truncated: %s: body cut at %d bytes", host, len(result.content))
-        elif result.http_status == 200 and self._validators is not None:
-            self._validators.save_validators(result.url, result.etag, result.last_modified)
 
     async def _attempt(self, request: httpx.Request) -> _Attempt:
         redirects = 0

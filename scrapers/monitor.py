@@ -218,7 +218,7 @@ class Monitor:
             return
         failures = state.consecutive_failures + 1 if failed else 0
         delay = self.backoff.delay(spec.interval, failures)
-        self.store.save_source(
+        self.store.finish_poll(
             replace(
                 state,
                 last_poll_at=now,
@@ -229,9 +229,7 @@ class Monitor:
                 blocked=summary.status == "blocked",
                 baseline_done=state.baseline_done or summary.status in ("ok", "baseline", "unchanged"),
                 next_poll_at=now + timedelta(seconds=delay) if failures >= self.backoff.after else None,
-            )
-        )
-        self.store.record_poll(
+            ),
             PollRun(
                 source_name=spec.name,
                 started_at=started,
@@ -242,7 +240,7 @@ class Monitor:
                 figures=summary.figures,
                 error=summary.error,
                 duration_ms=int(summary.seconds * 1000),
-            )
+            ),
         )
 
 

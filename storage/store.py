@@ -243,6 +243,14 @@ class Store:
         with self._write() as conn:
             conn.execute(insert(poll_runs).values(**poll_values(run)))
 
+    def finish_poll(self, state: SourceState, run: PollRun) -> None:
+        """A poll's end in one transaction: the source's new state and the run's log line."""
+        values = source_values(state)
+        updated = [c for c in values if c not in ("name", "created_at")]
+        with self._write() as conn:
+            queries.upsert(conn, sources, values, key="name", update=updated)
+            conn.execute(insert(poll_runs).values(**poll_values(run)))
+
     def recent_polls(self, source_name: str | None = None, limit: int = 20) -> list[PollRun]:
         """The latest poll runs (of one source, or of all), newest first."""
         with self._read() as conn:

@@ -306,11 +306,12 @@ def test_starts_to_one_host_are_spaced_by_the_delay(server: LocalHTTPServer) -> 
     async def three(fetcher: Fetcher) -> list[FetchResult]:
         return list(await asyncio.gather(*(fetcher.fetch(u) for u in urls)))
 
-    results = run(replace(FAST, per_host_delay=0.2), three)
+    results = run(replace(FAST, per_host_delay=0.3), three)
     assert [r.status for r in results] == ["ok"] * 3
     starts = sorted(r.time for r in server.requests)
-    # 10 ms of slack: the first request also opens the connection, so it can arrive a little late.
-    assert all(b - a >= 0.19 for a, b in itertools.pairwise(starts))
+    # Wide slack: arrivals at the server jitter on a loaded machine (the first also opens the connection);
+    # without the delay the three would arrive within a few milliseconds.
+    assert all(b - a >= 0.2 for a, b in itertools.pairwise(starts))
 
 
 def test_requests_in_flight_per_host_are_capped(server: LocalHTTPServer) -> None:
