@@ -42,9 +42,7 @@ def _paragraph(p: ElementTree.Element) -> str:
 def _table(tbl: ElementTree.Element) -> list[list[str]]:
     rows: list[list[str]] = []
     for tr in tbl.iter(f"{_W}tr"):
-        cells = [
-            " ".join(_paragraph(p).strip() for p in tc.iter(f"{_W}p")).strip() for tc in tr.iter(f"{_W}tc")
-        ]
+        cells = [" ".join(_paragraph(p).strip() for p in tc.iter(f"{_W}p")).strip() for tc in tr.iter(f"{_W}tc")]
         if any(cells):
             rows.append(cells)
     return rows

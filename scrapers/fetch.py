@@ -325,6 +325,7 @@ class Fetcher:
         logging.getLogger("httpcore").setLevel(logging.WARNING)
         self._config = config
         self._validators = validators
+        self._known: dict[str, tuple[str | None, str | None]] = {}
         self._politeness = Politeness(config.per_host_concurrency, config.per_host_delay)
         self._client = httpx.AsyncClient(
             headers={
@@ -393,12 +394,17 @@ class Fetcher:
         if conditional and store is not None and self._should_save(result, known):
             # The store is a database: its calls leave the event loop free for the other fetches.
             await asyncio.to_thread(store.save_validators, result.url, result.etag, result.last_modified)
+            self._known[result.url] = (result.etag, result.last_modified)
         return result
 
     async def _load_validators(self, url: str) -> tuple[str | None, str | None]:
+        # Read once per URL from the store, then kept: this process is the one that writes them.
         if self._validators is None:
             return (None, None)
-        return await asyncio.to_thread(self._validators.validators, url)
+        known = self._known.get(url)
+        if known is None:
+            known = self._known[url] = await asyncio.to_thread(self._validators.validators, url)
+        return known
 
     def _should_save(self, result: FetchResult, known: tuple[str | None, str | None]) -> bool:
         """Only a complete 200 whose validators changed is written (most polls change nothing)."""

@@ -182,9 +182,7 @@ def _from_htmldate(root: Node, url: str | None) -> dt.date | None:
     return parse_date(found) if found else None
 
 
-def published_date(
-    root: Node, meta: dict[str, str], text: str, title: str | None, url: str | None
-) -> dt.date | None:
+def published_date(root: Node, meta: dict[str, str], text: str, title: str | None, url: str | None) -> dt.date | None:
     """Publication date: document-date label, meta tags, labelled/near-title text, URL, htmldate."""
     latest = _today()
     for _, found in _labelled(text, DOCUMENT_DATE_LABELS):

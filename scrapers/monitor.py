@@ -99,11 +99,15 @@ class Monitor:
         self.backoff = backoff
         self.max_new = max_new_per_poll
         self.today = today
+        # The monitor owns its sources' state: kept here after the first read, written at the end of each poll.
+        self._states: dict[str, SourceState] = {}
 
     async def poll(self, spec: SourceSpec, *, force: bool = False) -> PollSummary:
         """Poll one source now (unless it is backing off and not forced); never raises for a site's faults."""
         started = time.monotonic()
-        state = await asyncio.to_thread(self.store.upsert_source, spec.name, spec.url, spec.kind, spec.region)
+        state = self._states.get(spec.name)
+        if state is None or (state.url, state.kind, state.region) != (spec.url, spec.kind, spec.region):
+            state = await asyncio.to_thread(self.store.upsert_source, spec.name, spec.url, spec.kind, spec.region)
         now = datetime.now(UTC)
         if not force and state.next_poll_at is not None and _aware(state.next_poll_at) > now:
             return PollSummary(spec.name, "skipped", error=f"backing off until {state.next_poll_at:%Y-%m-%d %H:%M}")
@@ -218,30 +222,30 @@ class Monitor:
             return
         failures = state.consecutive_failures + 1 if failed else 0
         delay = self.backoff.delay(spec.interval, failures)
-        self.store.finish_poll(
-            replace(
-                state,
-                last_poll_at=now,
-                last_success_at=state.last_success_at if failed else now,
-                last_status=SOURCE_STATUS.get(summary.status, "ok"),
-                consecutive_failures=failures,
-                last_error=(summary.error or "")[:MAX_ERROR] or None if failed else None,
-                blocked=summary.status == "blocked",
-                baseline_done=state.baseline_done or summary.status in ("ok", "baseline", "unchanged"),
-                next_poll_at=now + timedelta(seconds=delay) if failures >= self.backoff.after else None,
-            ),
-            PollRun(
-                source_name=spec.name,
-                started_at=started,
-                finished_at=now,
-                status=summary.status,
-                items_found=summary.items,
-                new_documents=summary.new,
-                figures=summary.figures,
-                error=summary.error,
-                duration_ms=int(summary.seconds * 1000),
-            ),
+        new_state = replace(
+            state,
+            last_poll_at=now,
+            last_success_at=state.last_success_at if failed else now,
+            last_status=SOURCE_STATUS.get(summary.status, "ok"),
+            consecutive_failures=failures,
+            last_error=(summary.error or "")[:MAX_ERROR] or None if failed else None,
+            blocked=summary.status == "blocked",
+            baseline_done=state.baseline_done or summary.status in ("ok", "baseline", "unchanged"),
+            next_poll_at=now + timedelta(seconds=delay) if failures >= self.backoff.after else None,
         )
+        run = PollRun(
+            source_name=spec.name,
+            started_at=started,
+            finished_at=now,
+            status=summary.status,
+            items_found=summary.items,
+            new_documents=summary.new,
+            figures=summary.figures,
+            error=summary.error,
+            duration_ms=int(summary.seconds * 1000),
+        )
+        self.store.finish_poll(new_state, run)
+        self._states[spec.name] = new_state
 
 
 def _aware(moment: datetime) -> datetime:
