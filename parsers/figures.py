@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
 
@@ -36,6 +37,9 @@ def extract_figures(
     """Every key figure in a normalised text, in order, one per (region, indicator, period, basis)."""
     figures: list[Figure] = []
     table: list[Unit] = []
+    # Names are found once over the whole text; most units and sentences hold none and are skipped.
+    mentions = find_mentions(text)
+    starts = [m.start for m in mentions]
     for unit in [*reading_units(text, published, base), None]:
         if unit is not None and unit.kind == "table":
             table.append(unit)
@@ -46,8 +50,12 @@ def extract_figures(
             table = []
         if unit is None:
             break
+        if bisect_left(starts, unit.start) == bisect_left(starts, unit.end):
+            continue
         for s_start, s_end in _sentences(text, unit):
-            figures += _sentence_figures(text, s_start, s_end, unit, published, region, gazetteer)
+            inside = mentions[bisect_left(starts, s_start) : bisect_left(starts, s_end)]
+            if inside:
+                figures += _sentence_figures(text, s_start, s_end, inside, unit, published, region, gazetteer)
     return _dedupe(figures)
 
 
@@ -62,9 +70,15 @@ def _sentences(text: str, unit: Unit) -> list[tuple[int, int]]:
 
 
 def _sentence_figures(
-    text: str, start: int, end: int, unit: Unit, published: date | None, region: Region | None, gaz: Gazetteer
+    text: str,
+    start: int,
+    end: int,
+    mentions: list[Mention],
+    unit: Unit,
+    published: date | None,
+    region: Region | None,
+    gaz: Gazetteer,
 ) -> list[Figure]:
-    mentions = find_mentions(text, start, end)
     if not any(m.synonym.indicators for m in mentions):
         return []
     opening = text[start : mentions[0].start]
