@@ -42,6 +42,7 @@ class Limits:
     private_interval: float = 1.0
     group_interval: float = 3.0
     batch: int = 100
+    in_flight: int = 8  # sends awaiting Telegram's answer at once (to different chats)
     idle_poll: float = 2.0
     retry_base: float = 5.0
     retry_cap: float = 3600.0
@@ -60,10 +61,19 @@ class Pacer:
     def wait_for(self, chat_id: int) -> float:
         """Seconds until a message may go to this chat."""
         now = self.clock()
-        return max(0.0, self.next_global - now, self.next_chat.get(chat_id, 0.0) - now, self.paused_until - now)
+        return max(0.0, self.next_global - now, self.chat_wait(chat_id), self.paused_until - now)
+
+    def chat_wait(self, chat_id: int) -> float:
+        """Seconds until this chat may get its next message (0 when it may now)."""
+        return max(0.0, self.next_chat.get(chat_id, 0.0) - self.clock())
+
+    def global_wait(self) -> float:
+        """Seconds until the bot may send anything."""
+        now = self.clock()
+        return max(0.0, self.next_global - now, self.paused_until - now)
 
     def sent(self, chat_id: int) -> None:
-        """Record a send now."""
+        """Record a send starting now."""
         now = self.clock()
         self.next_global = now + 1.0 / self.limits.overall_per_second
         gap = self.limits.group_interval if chat_id < 0 else self.limits.private_interval
@@ -86,6 +96,7 @@ class Dispatcher:
         self.pacer = Pacer(limits)
         self.wake = asyncio.Event()
         self.sent_count = 0
+        self.deferred = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Send until stop is set; rows left `sending` by a crash are sent again first."""
@@ -94,7 +105,9 @@ class Dispatcher:
             log.info("outbox: %d alerts interrupted by a restart will be sent again", recovered)
         while not stop.is_set():
             sent = await self.drain(stop)
-            if sent == 0:
+            if self.deferred:
+                await asyncio.sleep(min(0.2, self.limits.private_interval))
+            elif sent == 0:
                 await self._idle(stop)
 
     async def _idle(self, stop: asyncio.Event) -> None:
@@ -105,35 +118,46 @@ class Dispatcher:
             w.cancel()
 
     async def drain(self, stop: asyncio.Event | None = None) -> int:
-        """Send every alert due now; returns how many were confirmed."""
+        """Send every alert due now whose chat may have one; returns how many were confirmed.
+
+        Sends start paced (globally and per chat) and several are in flight at once, to different chats:
+        waiting for Telegram's answer one by one would stay well under its rate.
+        """
         rows = await asyncio.to_thread(self.store.due_alerts, datetime.now(UTC), self.limits.batch)
-        confirmed = 0
+        self.deferred = 0
+        slots = asyncio.Semaphore(self.limits.in_flight)
+        tasks: list[asyncio.Task[int]] = []
         for row in rows:
             if stop is not None and stop.is_set():
                 break
-            confirmed += await self._deliver(row)
-        return confirmed
+            if self.pacer.chat_wait(row.chat_id) > 0:
+                self.deferred += 1  # this chat had one a moment ago: its row waits for the next round
+                continue
+            await asyncio.sleep(self.pacer.global_wait())
+            await slots.acquire()
+            self.pacer.sent(row.chat_id)
+            tasks.append(asyncio.create_task(self._deliver(row, slots)))
+        return sum(await asyncio.gather(*tasks))
 
-    async def _deliver(self, row: OutboxRow) -> int:
-        delay = self.pacer.wait_for(row.chat_id)
-        if delay > 0:
-            await asyncio.sleep(delay)
-        if not await asyncio.to_thread(self.store.mark_sending, row.id):
-            return 0  # another dispatcher has it
+    async def _deliver(self, row: OutboxRow, slots: asyncio.Semaphore) -> int:
         try:
-            ids = await self.sender.send_alert(row)
-        except SendFailure as failure:
-            await asyncio.to_thread(self._failed, row, failure)
-            return 0
-        except Exception as exc:  # an unexpected fault must not lose the row
-            log.exception("alert %d to chat %d: unexpected error", row.id, row.chat_id)
-            await asyncio.to_thread(self._failed, row, SendFailure("transient", f"{type(exc).__name__}: {exc}"))
-            return 0
-        self.pacer.sent(row.chat_id)
-        await asyncio.to_thread(self.store.mark_sent, row.id, list(ids))
-        self.sent_count += 1
-        log.info("alert %d sent to chat %d (document %d)", row.id, row.chat_id, row.document_id)
-        return 1
+            if not await asyncio.to_thread(self.store.mark_sending, row.id):
+                return 0  # another dispatcher has it
+            try:
+                ids = await self.sender.send_alert(row)
+            except SendFailure as failure:
+                await asyncio.to_thread(self._failed, row, failure)
+                return 0
+            except Exception as exc:  # an unexpected fault must not lose the row
+                log.exception("alert %d to chat %d: unexpected error", row.id, row.chat_id)
+                await asyncio.to_thread(self._failed, row, SendFailure("transient", f"{type(exc).__name__}: {exc}"))
+                return 0
+            await asyncio.to_thread(self.store.mark_sent, row.id, list(ids))
+            self.sent_count += 1
+            log.info("alert %d sent to chat %d (document %d)", row.id, row.chat_id, row.document_id)
+            return 1
+        finally:
+            slots.release()
 
     def _failed(self, row: OutboxRow, failure: SendFailure) -> None:
         now = datetime.now(UTC)

@@ -35,6 +35,7 @@ from storage.store import Store
 
 log = logging.getLogger("govwatch.telegram")
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
+RENDER_CACHE = 64
 POLITE_ERROR = "抱歉，处理这条消息时出了点问题，请稍后再试。"
 # Refusals that mean the chat will never take a message again.
 PERMANENT_REFUSALS = ("chat not found", "bot was blocked", "user is deactivated", "bot was kicked", "have no rights")
@@ -176,10 +177,16 @@ class TelegramAlertSender:
     def __init__(self, bot: TelegramBot, store: Store) -> None:
         self.bot = bot
         self.store = store
+        self._rendered: dict[int, list[AlertMessage]] = {}  # one document goes to many chats: render it once
 
     async def send_alert(self, row: OutboxRow) -> Sequence[int]:
         """Send one alert (split into messages ≤ 4096 characters) and return their message ids."""
-        messages = await asyncio.to_thread(render_alert, self.store, row.document_id)
+        messages = self._rendered.get(row.document_id)
+        if messages is None:
+            messages = await asyncio.to_thread(render_alert, self.store, row.document_id)
+            if len(self._rendered) >= RENDER_CACHE:
+                self._rendered.clear()
+            self._rendered[row.document_id] = messages
         ids: list[int] = []
         for message in messages:
             ids.append(await self._send(row.chat_id, message))
