@@ -8,9 +8,6 @@ import logging
 import random
 import ssl
 import time
-import zlib
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -19,6 +16,8 @@ from typing import Literal, Protocol, Self
 import httpx
 
 from scrapers import waf
+from scrapers.httpbody import BodyError, read_capped
+from scrapers.politeness import Politeness
 
 log = logging.getLogger("govwatch.fetch")
 
@@ -29,12 +28,6 @@ DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.
 ACCEPT_ENCODING = "gzip, deflate"
 # Error pages are read only as far as a challenge signature could be found in them.
 ERROR_BODY_BYTES = waf.SCAN_BYTES
-# Decompression yields at most this much per step, so a gzip bomb never expands past the cap in memory.
-INFLATE_STEP = 64 * 1024
-# Per-host state beyond this many hosts is pruned of idle hosts.
-MAX_HOSTS = 1024
-# Each start to a host is pushed back by up to this fraction of per_host_delay, so polls do not beat in step.
-DELAY_JITTER = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,148 +80,6 @@ class FetchResult:
     error: str | None
     attempts: int
     elapsed: float
-
-
-class _BodyError(Exception):
-    """A body that cannot be decoded; internal, it becomes an error value."""
-
-
-class _Stage:
-    """One zlib layer (gzip or deflate), undone INFLATE_STEP bytes at a time."""
-
-    def __init__(self, wbits: int, fallback_wbits: int | None = None) -> None:
-        self._inflater = zlib.decompressobj(wbits)
-        self._fallback = fallback_wbits
-        self._started = False
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        while data:
-            try:
-                out = self._inflater.decompress(data, INFLATE_STEP)
-            except zlib.error as exc:
-                # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate (as httpx allows).
-                if self._fallback is None or self._started:
-                    raise _BodyError("bad content encoding") from exc
-                self._inflater, self._fallback = zlib.decompressobj(self._fallback), None
-                continue
-            self._started = True
-            data = self._inflater.unconsumed_tail
-            if not out:
-                break
-            yield out
-
-    def flush(self) -> bytes:
-        return self._inflater.flush()
-
-
-class _Inflater:
-    """Undoes a Content-Encoding chain lazily, so the consumer can stop as soon as it has enough."""
-
-    def __init__(self, content_encoding: str | None) -> None:
-        self._stages: list[_Stage] = []
-        codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
-        for coding in reversed(codings):  # the last coding applied is undone first
-            if coding in ("", "identity"):
-                continue
-            if coding in ("gzip", "x-gzip"):
-                self._stages.append(_Stage(zlib.MAX_WBITS | 16))
-            elif coding == "deflate":
-                self._stages.append(_Stage(zlib.MAX_WBITS, -zlib.MAX_WBITS))
-            else:
-                raise _BodyError(f"unsupported content encoding {coding}")
-
-    def feed(self, data: bytes, first: int = 0) -> Iterator[bytes]:
-        if first == len(self._stages):
-            if data:
-                yield data
-            return
-        for piece in self._stages[first].feed(data):
-            yield from self.feed(piece, first + 1)
-
-    def finish(self) -> Iterator[bytes]:
-        for index, stage in enumerate(self._stages):
-            yield from self.feed(stage.flush(), index + 1)
-
-
-async def read_capped(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
-    """Read a streamed response's decoded body up to limit bytes; True when there was more."""
-    consumed = response.is_stream_consumed
-    inflater = _Inflater(None if consumed else response.headers.get("content-encoding"))
-    pieces: list[bytes] = []
-    size = 0
-
-    def take(piece: bytes) -> bool:
-        nonlocal size
-        pieces.append(piece[: limit - size])
-        size += len(pieces[-1])
-        return len(piece) > len(pieces[-1])
-
-    # A transport that built its response from bytes (httpx.MockTransport) has read and decoded it already.
-    stream = _once(response.content) if consumed else response.aiter_raw()
-    async for raw in stream:
-        if any(take(piece) for piece in inflater.feed(raw)):
-            return b"".join(pieces), True
-    if any(take(piece) for piece in inflater.finish()):
-        return b"".join(pieces), True
-    return b"".join(pieces), False
-
-
-async def _once(data: bytes) -> AsyncIterator[bytes]:
-    yield data
-
-
-class _HostGate:
-    __slots__ = ("next_start", "semaphore", "users")
-
-    def __init__(self, concurrency: int) -> None:
-        self.semaphore = asyncio.Semaphore(concurrency)
-        self.next_start = 0.0
-        self.users = 0
-
-
-class Politeness:
-    """Per-host limits: at most N requests in flight and a minimum gap between request starts."""
-
-    def __init__(self, concurrency: int, delay: float) -> None:
-        self._concurrency = max(1, concurrency)
-        self._delay = max(0.0, delay)
-        self._gates: dict[str, _HostGate] = {}
-
-    @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        """Wait for a turn at host, then hold one of its slots for the duration of the block."""
-        gate = self._gate(host)
-        gate.users += 1
-        try:
-            async with gate.semaphore:
-                now = time.monotonic()
-                start = max(now, gate.next_start)
-                # Reserved before sleeping: no await between the read and the write, so starts never collide.
-                gate.next_start = start + self._delay * (1 + random.uniform(0, DELAY_JITTER))
-                if start > now:
-                    await asyncio.sleep(start - now)
-                yield
-        finally:
-            gate.users -= 1
-
-    def defer(self, host: str, seconds: float) -> None:
-        """Hold back every request to host for seconds (a Retry-After)."""
-        gate = self._gate(host)
-        gate.next_start = max(gate.next_start, time.monotonic() + seconds)
-
-    def _gate(self, host: str) -> _HostGate:
-        gate = self._gates.get(host)
-        if gate is None:
-            if len(self._gates) >= MAX_HOSTS:
-                self._prune()
-            gate = self._gates[host] = _HostGate(self._concurrency)
-        return gate
-
-    def _prune(self) -> None:
-        now = time.monotonic()
-        for host, gate in list(self._gates.items()):
-            if gate.users == 0 and gate.next_start <= now:
-                del self._gates[host]
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,7 +302,7 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 error, retryable = describe(exc)
                 return _Attempt("error", str(request.url), error=error, retryable=retryable)
-            except _BodyError as exc:
+            except BodyError as exc:
                 return _Attempt("error", str(request.url), error=str(exc))
             if response.next_request is None:
                 return _judge(response, content, truncated)
