@@ -25,6 +25,8 @@ GROUP_MARKERS = ("分别", "均")
 # A name right after these is the statistic of a zone or a sector inside the region, not of the region.
 SUBUNIT_BEFORE = ("开发区", "高新区", "园区", "经开区", "示范区", "全行业", "重点企业", "企业")
 CLAUSE_OPENERS = "，,；;、：: \n"
+# Short items joined by 、 right before a name (`粮食、蔬菜、肉蛋奶` + 产量).
+ENUMERATION_RE = re.compile(r"((?:[\u4e00-\u9fff]{1,6}、)+[\u4e00-\u9fff]{1,6})$")
 MAX_QUOTE = 240
 
 Group = list[tuple[Mention, Synonym]]
@@ -128,9 +130,27 @@ def _reading_of(text: str, s_start: int, m: Mention, nxt: int) -> Synonym | None
             continue
         opens_clause = m.start == s_start or text[m.start - 1] in CLAUSE_OPENERS
         if syn.context and (syn.context not in before or not opens_clause):
-            continue
+            listed = _listed_reading(syn, before, text[m.end : m.end + 6])
+            if listed is None:
+                continue
+            return listed
         return syn
     return None
+
+
+def _listed_reading(syn: Synonym, before: str, after: str) -> Synonym | None:
+    """`粮食、蔬菜、肉蛋奶产量分别达到9.4万吨、8万吨…`: the name read for the listed item that is its context.
+
+    The other items are not in the vocabulary: they keep their places in the list as empty ids.
+    """
+    found = ENUMERATION_RE.search(before)
+    if found is None or "分别" not in after:
+        return None
+    items = found.group(1).split("、")
+    if syn.context not in items:
+        return None
+    ids = tuple(syn.indicators[0] if item == syn.context else "" for item in items)
+    return Synonym(syn.name, ids, syn.needs, syn.context)
 
 
 def _groups(text: str, s_start: int, mentions: list[Mention]) -> list[Group]:

@@ -69,6 +69,8 @@ def read_group(text: str, ids: list[str], seg_start: int, nxt: int, breaks: list
     amounts = level_amounts(text, seg_start, nxt, breaks, growth)
     readings = []
     for k, ind_id in enumerate(ids):
+        if not ind_id:
+            continue  # a listed item that is not in the vocabulary keeps its place, nothing more
         unit_class = indicators()[ind_id].unit_class
         fitting = [a for a in amounts if to_canonical(a.number, a.unit, unit_class) is not None]
         amount = _pick(fitting, k, len(ids))
