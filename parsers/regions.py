@@ -14,10 +14,12 @@ never matched on its own.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from parsers.region_table import default_rows, parse_tsv
+from parsers.region_trie import compile_surfaces as _compile
 
 __all__ = [
     "LEVELS",
@@ -31,7 +33,6 @@ __all__ = [
 
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
 _DEPTH: dict[str, int] = {level: depth for depth, level in enumerate(LEVELS)}
-_COLUMNS: tuple[str, ...] = ("code", "name", "level", "parent", "aliases", "not_before", "flags")
 _FLAGS: frozenset[str] = frozenset({"qualified"})
 _CODE_RE = re.compile(r"[0-9]{6}")
 # Suffixes of full names, longest first; used to compare a user's query with names by their stems.
@@ -84,45 +85,6 @@ class Resolution:
     ambiguous: bool = False
 
 
-@dataclass(slots=True)
-class _TrieNode:
-    children: dict[str, _TrieNode] = field(default_factory=dict)
-    terminal: bool = False
-    blocked_by: tuple[str, ...] = ()
-
-
-def parse_tsv(text: str) -> list[dict[str, str]]:
-    """Rows of a regions.tsv text as dicts keyed by the header; blank and ``#`` lines are skipped."""
-    header: list[str] | None = None
-    rows: list[dict[str, str]] = []
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip("\r")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = [cell.strip() for cell in line.split("\t")]
-        if header is None:
-            header = cells
-            missing = [col for col in _COLUMNS[:5] if col not in header]
-            if missing:
-                raise ValueError(f"regions table header lacks column(s) {missing}: {line!r}")
-            continue
-        if len(cells) > len(header):
-            raise ValueError(f"line {lineno}: {len(cells)} cells but {len(header)} columns")
-        cells += [""] * (len(header) - len(cells))
-        rows.append(dict(zip(header, cells, strict=True)))
-    return rows
-
-
-@functools.cache
-def _default_text() -> str:
-    return (importlib.resources.files("parsers") / "data" / "regions.tsv").read_text(encoding="utf-8")
-
-
-def default_rows() -> list[dict[str, str]]:
-    """The rows of the packaged regions.tsv (fresh dicts: callers may extend or change them)."""
-    return parse_tsv(_default_text())
-
-
 def _split_list(cell: str | None) -> tuple[str, ...]:
     if not cell:
         return ()
@@ -134,51 +96,6 @@ def _stem(name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
-
-
-def _node_pattern(node: _TrieNode) -> str:
-    branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.children.items())]
-    if node.terminal:
-        # Matching ends here only if no longer name continues (branches come first) and no blocking
-        # string follows; a blocked name falls back to the longest shorter name on the same path.
-        if node.blocked_by:
-            blocked = sorted(node.blocked_by, key=lambda s: (-len(s), s))
-            branches.append("(?!" + "|".join(re.escape(s) for s in blocked) + ")")
-        else:
-            branches.append("")
-    if len(branches) == 1:
-        only = branches[0]
-        return only if not node.terminal or not node.children else f"(?:{only})"
-    return "(?:" + "|".join(branches) + ")"
-
-
-_Compiled = tuple[re.Pattern[str] | None, dict[str, re.Pattern[str]]]
-
-
-def _compile(surfaces: Mapping[str, tuple[str, ...]]) -> _Compiled:
-    """The pattern of the places where a surface may start, and per first two characters a trie pattern
-    matching the longest surface there (honouring the strings that block a surface)."""
-    root = _TrieNode()
-    for surface, blocked_by in surfaces.items():
-        node = root
-        for char in surface:
-            node = node.children.setdefault(char, _TrieNode())
-        node.terminal = True
-        node.blocked_by = blocked_by
-    by_bigram: dict[str, re.Pattern[str]] = {}
-    seconds: set[str] = set()
-    for first, first_node in root.children.items():
-        for second, node in first_node.children.items():
-            seconds.add(second)
-            by_bigram[first + second] = re.compile(re.escape(first + second) + _node_pattern(node))
-    if not by_bigram:
-        return None, by_bigram
-    starts = re.compile(_char_class(root.children) + "(?=" + _char_class(seconds) + ")")
-    return starts, by_bigram
-
-
-def _char_class(chars: Iterable[str]) -> str:
-    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
 
 class Gazetteer:
