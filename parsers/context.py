@@ -109,7 +109,7 @@ def heading_scope(line: str, published: date | None) -> Scope | None:
         basis = "actual"
     elif any(w in line for w in TARGET_HEADING_WORDS):
         basis = "target"
-    month = _ytd_month(ytd) if ytd else None
+    month = ytd_month(ytd) if ytd else None
     if year is None and basis is None and month is None:
         return None
     if ytd and ytd.group("y"):
@@ -161,7 +161,8 @@ def _is_base(text: str, start: int) -> bool:
     return text.rfind("《", 0, start) > text.rfind("》", 0, start)
 
 
-def _ytd_month(m: re.Match[str]) -> int:
+def ytd_month(m: re.Match[str]) -> int:
+    """The month a year-to-date match of YTD_RE runs through (`前三季度` → 9, `1-10月` → 10)."""
     if m.group("w"):
         return YTD_MONTHS[m.group("w")]
     return int(m.group("m") or m.group("m2"))
@@ -171,7 +172,7 @@ def ytd_before(text: str, end: int) -> tuple[int | None, int] | None:
     """The year-to-date period named nearest before `end` as (year or None, month), if any."""
     found: tuple[int | None, int] | None = None
     for m in YTD_RE.finditer(text, 0, end):
-        found = (int(m.group("y")) if m.group("y") else None, _ytd_month(m))
+        found = (int(m.group("y")) if m.group("y") else None, ytd_month(m))
     return found
 
 

@@ -75,7 +75,7 @@ class _Header:
         for i, cell in enumerate(top):  # a period cell spans the empty cells after it (colspan)
             found = ctx.YTD_RE.search(cell)
             if found or cell:
-                month = _ytd_month(found) if found else None
+                month = ctx.ytd_month(found) if found else None
             self.months[i] = month
         if self.sub is not None:
             offset = width - len(self.sub)
@@ -118,10 +118,6 @@ def table_figures(rows: list[str], scope: ctx.Scope, published: date | None, reg
 
 def _roles(cells: list[str]) -> dict[int, str]:
     return _header_roles(cells) or {}
-
-
-def _ytd_month(m: re.Match[str]) -> int:
-    return ctx.YTD_MONTHS[m.group("w")] if m.group("w") else int(m.group("m") or m.group("m2"))
 
 
 def _row_figures(

@@ -18,6 +18,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from storage import Store
+
 POSTGRES_URL = os.environ.get("GOVWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -54,3 +56,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path, postgres_admin: En
     finally:
         with postgres_admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """A migrated, empty store on the backend under test."""
+    opened = Store.open(store_url)
+    try:
+        yield opened
+    finally:
+        opened.close()

@@ -35,15 +35,6 @@ def sites(server: LocalHTTPServer) -> dict[str, Site]:
     return built
 
 
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    opened = Store.open(store_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
 def make_monitor(store: Store, today: date, backoff: Backoff | None = None) -> tuple[Monitor, Fetcher]:
     """A monitor over a real fetcher, its day fixed (list pages carry year-less dates)."""
     fetcher = Fetcher(TEST_FETCH, validators=store)
