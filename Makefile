@@ -20,7 +20,7 @@ run: install
 	$(BIN)/govwatch run
 
 lint: install
-	$(BIN)/ruff check bot scrapers parsers storage tests bench
+	$(BIN)/ruff check bot scrapers parsers storage tests bench tools
 
 typecheck: install
 	$(BIN)/mypy

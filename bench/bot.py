@@ -18,10 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answers import Answers  # noqa: E402
-from bot.dispatcher import Dispatcher, Limits  # noqa: E402
+from bot.alerts.dispatcher import Dispatcher, Limits  # noqa: E402
+from bot.alerts.policy import alert_regions  # noqa: E402
+from bot.chat.answers import Answers  # noqa: E402
 from bot.settings import TelegramSettings  # noqa: E402
-from bot.telegram_app import TelegramAlertSender, TelegramBot  # noqa: E402
+from bot.telegram import TelegramAlertSender, TelegramBot  # noqa: E402
 from parsers.indicators import indicators  # noqa: E402
 from parsers.model import Figure  # noqa: E402
 from parsers.regions import Gazetteer  # noqa: E402
@@ -74,14 +75,13 @@ def bench_answers(store: Store, runs: int) -> None:
 def bench_dispatch(store: Store, chats: int) -> None:
     for chat in range(1, chats + 1):
         store.subscribe(10_000 + chat, "140181")
-    store.save_document(
-        NewDocument(
-            canonical_url="https://bench.example/new.html", source_name="bench", title="古交市新报告",
-            published=date(2026, 1, 4), kind="plan_report", region="古交市", region_code="140181",
-            text="新报告", attachment_url=None, baseline=False,
-        ),
-        [Figure("古交市", "140181", "gdp", "2025", "estimate", 95.0, "亿元", 1.0, None, "地区生产总值预计完成95亿元")],
+    new = NewDocument(
+        canonical_url="https://bench.example/new.html", source_name="bench", title="古交市新报告",
+        published=date(2026, 1, 4), kind="plan_report", region="古交市", region_code="140181",
+        text="新报告", attachment_url=None, baseline=False,
     )
+    figs = [Figure("古交市", "140181", "gdp", "2025", "estimate", 95.0, "亿元", 1.0, None, "预计完成95亿元")]
+    store.save_document(new, figs, alert_regions(new, figs))
 
     async def main(fake: FakeTelegram) -> tuple[int, float]:
         bot = TelegramBot(TelegramSettings(token=fake.token, base_url=fake.base_url), Answers(store))

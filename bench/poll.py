@@ -51,8 +51,9 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select  # noqa: E402
 
-from scrapers.fetch import FetchConfig, Fetcher  # noqa: E402
-from scrapers.monitor import Monitor, PollSummary, SourceSpec  # noqa: E402
+from scrapers.http.fetch import FetchConfig, Fetcher  # noqa: E402
+from scrapers.monitor import Monitor, PollSummary  # noqa: E402
+from scrapers.schedule import SourceSpec  # noqa: E402
 from storage.schema import documents, figures  # noqa: E402
 from storage.store import Store  # noqa: E402
 

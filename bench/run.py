@@ -1,9 +1,10 @@
-"""`make bench`: how fast govwatch parses, measured on the seeds, the report corpus and the recorded pages.
+"""`make bench`: how fast govwatch starts, parses, polls and answers.
 
-Prints parse throughput (MB of UTF-8 text per second on one core, normalisation included), the
-ratio of parse time to trafilatura's extraction time on the same pages, and the poll benchmark
-(`bench/poll.py`: wall, CPU per source and peak RSS of the monitor over 1,000 local sources). Numbers,
-not assertions (the poll benchmark exits 1 only when a cycle's outcome was wrong).
+Prints CLI start-up as a multiple of a bare interpreter (`bench/startup.py`); parse throughput (MB of UTF-8 text
+per second on one core, normalisation included) on the seeds and the report corpus; the ratio of parse time to
+trafilatura's extraction time on the recorded pages; the poll benchmark (`bench/poll.py`: wall, CPU per source
+and peak RSS of the monitor over 1,000 local sources); and the bot benchmark (`bench/bot.py`). Numbers, not
+assertions (the poll benchmark exits 1 only when a cycle's outcome was wrong).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bot import bench_bot  # noqa: E402
 from bench.poll import main as bench_poll  # noqa: E402
+from bench.startup import main as bench_startup  # noqa: E402
 from parsers.document import parse_document  # noqa: E402
-from scrapers.document import ExtractedDocument, extract_document  # noqa: E402
+from scrapers.extract.content import ExtractedDocument, extract_document  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 MIN_SECONDS = 2.0
@@ -64,6 +66,7 @@ def bench_pages(pages: list[bytes]) -> None:
 
 def main() -> int:
     """Run every benchmark and print its figures."""
+    bench_startup()
     bench_parse(_texts())
     pages = _pages()
     if pages:

@@ -1,11 +1,14 @@
-"""The configuration: `settings.toml` validated at start-up, environment variables (`GOVWATCH_…`) over it."""
+"""The configuration: `settings.toml` validated at start-up, environment variables (`GOVWATCH_…`) over it.
+
+Each layer owns its configuration dataclass (the fetcher's `FetchConfig`, a source's `Selectors`); `Settings`
+embeds them, so a default is written once.
+"""
 
 from __future__ import annotations
 
 import re
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -14,6 +17,10 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from scrapers.discover.items import Selectors, SourceKind
+from scrapers.http.config import FetchConfig
+from scrapers.schedule import DEFAULT_MAX_NEW, Backoff
 
 INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 INTERVAL_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -66,38 +73,16 @@ class TelegramSettings(_Strict):
     proxy: str | None = None
 
 
-class FetchSettings(_Strict):
-    """How pages are fetched: timeouts, size cap, politeness, retries, identity."""
-
-    user_agent: str = "Mozilla/5.0 (compatible; govwatch/0.1; +https://github.com/govwatch)"
-    proxy: str | None = None
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    total_timeout: float = 90.0
-    max_bytes: int = 20 * 1024 * 1024
-    per_host_concurrency: int = 2
-    per_host_delay: float = 1.0
-    retries: int = 3
-
-
 class ScheduleSettings(_Strict):
     """Polling: the default interval, its jitter, and how far a failing source backs off."""
 
     interval: float = 1800.0
     jitter: float = 60.0
-    backoff_after: int = 3
-    max_backoff: float = 86400.0
-    max_new_per_poll: int = 30
+    backoff_after: int = Backoff().after
+    max_backoff: float = Backoff().cap
+    max_new_per_poll: int = DEFAULT_MAX_NEW
 
     _interval = field_validator("interval", "max_backoff", mode="before")(parse_interval)
-
-
-class SelectorSettings(_Strict):
-    """CSS selectors that override the list-page heuristics for one source."""
-
-    item: str | None = None
-    link: str | None = None
-    date: str | None = None
 
 
 class SourceSettings(_Strict):
@@ -105,11 +90,11 @@ class SourceSettings(_Strict):
 
     name: str = Field(min_length=1, max_length=200)
     url: str
-    kind: Literal["list", "rss", "page"] = "list"
+    kind: SourceKind = "list"
     region: str | None = None
     interval: float | None = None
     enabled: bool = True
-    selectors: SelectorSettings | None = None
+    selectors: Selectors | None = None
 
     _url = field_validator("url")(_check_url)
 
@@ -128,7 +113,7 @@ class Settings(BaseSettings):
 
     storage: StorageSettings = Field(default_factory=StorageSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
-    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
 
@@ -150,7 +135,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # Environment variables override the file, as DESIGN.md says.
+        # Environment variables override the file, as docs/ARCHITECTURE.md § Contracts says.
         toml = TomlConfigSettingsSource(settings_cls, toml_file=_TOML_PATH.get(), deep_merge=True)
         return (init_settings, env_settings, toml)
 

@@ -10,8 +10,21 @@ from typing import NamedTuple
 # Dates outside this range are misreadings (`0000-00-00`, serial numbers, years like 2918).
 MIN_YEAR = 1900
 MAX_YEAR = 2099
-# Chinese pages speak UTC+8: an ISO timestamp with an offset is read in Beijing time.
-CHINA_TZ = dt.timezone(dt.timedelta(hours=8))
+# Chinese pages speak UTC+8: an ISO timestamp with an offset is read in Beijing time. The one place it is written.
+CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "UTC+8")
+# Dates in URLs: /t20230215_123.html, /2023-02/15/, /202302/15/, /2023/0215/, /2023/02/15/, 20230215.
+URL_DATE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"/t(\d{4})(\d{2})(\d{2})_",
+        r"/(\d{4})-(\d{2})/(\d{2})/",
+        r"/(\d{4})(\d{2})/(\d{2})/",
+        r"/(\d{4})/(\d{2})(\d{2})/",
+        r"/(\d{4})/(\d{2})/(\d{2})/",
+        r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)",
+        r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)",
+    )
+)
 
 # Full-width digits and separators fold one-to-one, so match offsets stay offsets in the input.
 _FOLD = str.maketrans("０１２３４５６７８９－／．：", "0123456789-/.:")
@@ -159,3 +172,23 @@ def parse_date(s: str, default_year: int | None = None) -> dt.date | None:
         return make_date(default_year, int(bare.group(1)), int(bare.group(2)))
     found = find_dates(folded, default_year)
     return found[0][1] if found else None
+
+
+def china_today() -> dt.date:
+    """Today's date in China (UTC+8), whatever the machine's clock zone."""
+    return dt.datetime.now(CHINA_TZ).date()
+
+
+def date_from_url(url: str | None, latest: dt.date | None = None) -> dt.date | None:
+    """A date spelled in the URL path (`/t20230215_123.html`, `/2023-02/15/`, …), never after `latest` (today)."""
+    if not url:
+        return None
+    path = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.IGNORECASE)
+    newest = latest or china_today()
+    for pattern in URL_DATE_PATTERNS:
+        match = pattern.search(path)
+        if match:
+            found = make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            if found is not None and found <= newest:
+                return found
+    return None

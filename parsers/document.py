@@ -8,9 +8,9 @@ from parsers.context import Scope, heading_scope, ytd_before
 from parsers.dates import find_dates
 from parsers.figures import extract_figures
 from parsers.kinds import document_kind
-from parsers.layout_units import is_table_row
 from parsers.model import ParsedDocument
 from parsers.normalize import normalize_text
+from parsers.reading_units import is_table_row
 from parsers.regions import Gazetteer, Region
 
 # Lines of page furniture that are never a title.

@@ -1,4 +1,4 @@
-"""Reading every key figure out of a normalised text (the figure contract of DESIGN.md)."""
+"""Reading every key figure out of a normalised text (the figure contract of docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from datetime import date
 from parsers import context as ctx
 from parsers.growth import find_growth
 from parsers.indicators import Mention, Synonym, find_mentions, indicators
-from parsers.layout_units import Unit, reading_units
 from parsers.model import Figure
 from parsers.periods import period_and_basis
+from parsers.reading_units import Unit, reading_units
 from parsers.regions import Gazetteer, Region, RegionMatch
 from parsers.segment import Reading, clause_end, clause_start, read_group
 from parsers.tables import table_figures

@@ -12,12 +12,13 @@ from parsers.trie import trie_regex
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
-    """An indicator id of the contract with its canonical unit and the class of amounts it takes."""
+    """An indicator id of the contract: canonical unit, class of amounts, Chinese label and display rank."""
 
     id: str
     unit: str
     unit_class: str
     name: str
+    rank: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +56,21 @@ def _rows(filename: str) -> list[list[str]]:
 
 @cache
 def indicators() -> dict[str, Indicator]:
-    """Every indicator of the vocabulary by id."""
-    return {r[0]: Indicator(r[0], r[1], r[2], r[3]) for r in _rows("indicators.tsv")}
+    """Every indicator of the vocabulary by id, in display order (its rank: what readers look for first)."""
+    table = [Indicator(r[0], r[1], r[2], r[3], int(r[4])) for r in _rows("indicators.tsv")]
+    return {ind.id: ind for ind in sorted(table, key=lambda ind: ind.rank)}
+
+
+def indicator_name(indicator: str) -> str:
+    """The Chinese label of an indicator id (the id itself when unknown)."""
+    found = indicators().get(indicator)
+    return found.name if found else indicator
+
+
+def display_rank(indicator: str) -> int:
+    """Where an indicator comes when figures are listed (unknown ids last)."""
+    found = indicators().get(indicator)
+    return found.rank if found else len(indicators()) + 1
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The records `parsers` produces: figures and parsed documents (the figure contract of DESIGN.md)."""
+"""The records `parsers` produces: figures and parsed documents (the figure contract of docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

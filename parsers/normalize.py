@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from importlib import resources
 from typing import Any
 
 from parsers.numerals import DIGITS, rewrite_numerals
@@ -16,6 +17,7 @@ __all__ = [
     "has_traditional",
     "normalize_line_breaks",
     "normalize_text",
+    "opencc_traditional_chars",
     "rewrite_numerals",
     "strip_pinyin",
     "to_simplified",
@@ -25,6 +27,8 @@ __all__ = [
 # --- vocabularies -------------------------------------------------------------------------------
 
 # Ideographs: CJK Extension A, the Unified block, compatibility ideographs, the supplementary planes.
+# The characters t2s changes, precomputed from OpenCC (see opencc_traditional_chars).
+TRADITIONAL_TABLE = "traditional.txt"
 IDEOGRAPH_RANGES: tuple[tuple[int, int], ...] = (
     (0x3400, 0x4DBF),
     (0x4E00, 0x9FFF),
@@ -137,14 +141,24 @@ def _converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
-@functools.cache
-def traditional_chars() -> frozenset[str]:
-    """Ideographs OpenCC's t2s changes when they stand alone, computed once from its own data."""
+def opencc_traditional_chars() -> frozenset[str]:
+    """Ideographs OpenCC's t2s changes when they stand alone, computed from OpenCC itself (≈0.15 s).
+
+    `tools/build_traditional.py` writes them to `parsers/data/traditional.txt`, which `traditional_chars`
+    reads; a test checks the file against this, so an OpenCC upgrade cannot leave it stale.
+    """
     chars = [chr(c) for first, last in IDEOGRAPH_RANGES for c in range(first, last + 1)]
     converted = str(_converter().convert("\n".join(chars))).split("\n")
     if len(converted) != len(chars):
         converted = [str(_converter().convert(ch)) for ch in chars]
     return frozenset(ch for ch, out in zip(chars, converted, strict=True) if out != ch)
+
+
+@functools.cache
+def traditional_chars() -> frozenset[str]:
+    """Ideographs OpenCC's t2s changes when they stand alone (the packaged table: no OpenCC at start-up)."""
+    text = resources.files("parsers").joinpath("data", TRADITIONAL_TABLE).read_text(encoding="utf-8")
+    return frozenset(ch for line in text.splitlines() if not line.startswith("#") for ch in line.strip())
 
 
 def _char_class(chars: frozenset[str]) -> str:

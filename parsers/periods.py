@@ -6,8 +6,8 @@ import re
 from datetime import date
 
 from parsers import context as ctx
-from parsers.layout_units import Unit
 from parsers.model import Basis
+from parsers.reading_units import Unit
 from parsers.segment import FLOOR_WORDS, Reading
 
 # `主要预期目标是：…` opens a list of targets that runs to the end of its paragraph, across 。.

@@ -30,7 +30,34 @@ def _node_pattern(node: _TrieNode) -> str:
     return "(?:" + "|".join(branches) + ")"
 
 
-Compiled = tuple[re.Pattern[str] | None, dict[str, re.Pattern[str]]]
+class BigramPatterns:
+    """Per first two characters, the trie pattern of the surfaces starting with them — compiled on first use.
+
+    A national gazetteer has thousands of bigrams; a text meets a few dozen. Compiling them all up front
+    would cost a command-line start far more than the whole parse.
+    """
+
+    __slots__ = ("_compiled", "_nodes")
+
+    def __init__(self, nodes: dict[str, _TrieNode]) -> None:
+        self._nodes = nodes
+        self._compiled: dict[str, re.Pattern[str] | None] = {}
+
+    def get(self, bigram: str) -> re.Pattern[str] | None:
+        """The pattern for surfaces starting with `bigram`, or None when none does."""
+        try:
+            return self._compiled[bigram]
+        except KeyError:
+            node = self._nodes.get(bigram)
+            found = None if node is None else re.compile(re.escape(bigram) + _node_pattern(node))
+            self._compiled[bigram] = found
+            return found
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+
+Compiled = tuple[re.Pattern[str] | None, BigramPatterns]
 
 
 def compile_surfaces(surfaces: Mapping[str, tuple[str, ...]]) -> Compiled:
@@ -43,16 +70,16 @@ def compile_surfaces(surfaces: Mapping[str, tuple[str, ...]]) -> Compiled:
             node = node.children.setdefault(char, _TrieNode())
         node.terminal = True
         node.blocked_by = blocked_by
-    by_bigram: dict[str, re.Pattern[str]] = {}
+    by_bigram: dict[str, _TrieNode] = {}
     seconds: set[str] = set()
     for first, first_node in root.children.items():
         for second, node in first_node.children.items():
             seconds.add(second)
-            by_bigram[first + second] = re.compile(re.escape(first + second) + _node_pattern(node))
+            by_bigram[first + second] = node
     if not by_bigram:
-        return None, by_bigram
+        return None, BigramPatterns(by_bigram)
     starts = re.compile(_char_class(root.children) + "(?=" + _char_class(seconds) + ")")
-    return starts, by_bigram
+    return starts, BigramPatterns(by_bigram)
 
 
 def _char_class(chars: Iterable[str]) -> str:

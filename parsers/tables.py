@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from parsers import context as ctx
 from parsers.indicators import find_mentions, indicators
-from parsers.layout_units import TABLE_SPLIT_RE
 from parsers.model import Basis, Figure
+from parsers.reading_units import TABLE_SPLIT_RE
 from parsers.regions import Region
 from parsers.units import UNIT_TABLE, parse_number, to_canonical
 

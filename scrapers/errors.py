@@ -1,12 +1,12 @@
-"""The error value every extractor returns instead of raising."""
+"""The one error value of the scrapers: why a fetch, a discovery or an extraction gave nothing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
-class ExtractError:
-    """Why a document gave no text, in one line (errors are values, not exceptions)."""
+@dataclass(frozen=True, slots=True)
+class ScrapeError:
+    """Why a page, feed or document gave nothing, in one line (errors are values, not exceptions)."""
 
     message: str

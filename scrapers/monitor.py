@@ -3,66 +3,46 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
+from parsers.dates import china_today
 from parsers.document import parse_document
-from scrapers.decode import decode_bytes
-from scrapers.discover import (
-    DiscoverError,
-    Item,
-    Selectors,
-    attachment_link,
-    discover_feed,
-    discover_list,
-    discover_page,
-)
-from scrapers.document import ExtractedDocument, ExtractError, extract_document
-from scrapers.fetch import Fetcher, FetchResult
-from storage.records import SourceStatus
-from storage.store import NewDocument, PollRun, SourceState, Store
+from parsers.model import Figure
+from scrapers.discover.items import Item
+from scrapers.discover.pages import attachment_link
+from scrapers.discover.source_kinds import SOURCE_KINDS, Listing
+from scrapers.errors import ScrapeError
+from scrapers.extract.content import ExtractedDocument, extract_document
+from scrapers.extract.decode import decode_bytes
+from scrapers.http.fetch import Fetcher, FetchResult
+from scrapers.schedule import DEFAULT_BACKOFF, DEFAULT_MAX_NEW, Backoff, SourceSpec
+from storage.records import NewDocument, PollRun, PollStatus, SourceState, SourceStatus
+from storage.store import Store
 
 log = logging.getLogger("govwatch.monitor")
 MAX_ERROR = 300
-# The stored health of a source after a poll with this outcome.
-SOURCE_STATUS: dict[str, SourceStatus] = {
+# The stored health of a source after a poll with this outcome (None: nothing is recorded).
+SOURCE_STATUS: dict[PollStatus, SourceStatus | None] = {
     "ok": "ok",
     "baseline": "ok",
     "unchanged": "unchanged",
     "error": "error",
     "blocked": "blocked",
+    "skipped": None,
 }
+FAILED: frozenset[PollStatus] = frozenset({"error", "blocked"})
+# Who a new document alerts: the subscription regions it reaches (None = everyone who follows everything),
+# decided by the application (bot.alerts.policy) and passed in; nothing by default.
+AlertScope = Callable[[NewDocument, Sequence[Figure]], Sequence[str | None]]
 
 
-@dataclass(frozen=True, slots=True)
-class SourceSpec:
-    """A source to poll, as the settings describe it."""
-
-    name: str
-    url: str
-    kind: str = "list"
-    region: str | None = None
-    interval: float = 1800.0
-    selectors: Selectors | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """How a failing source backs off: after `after` failures its interval doubles per `after` more, capped."""
-
-    after: int = 3
-    cap: float = 86400.0
-
-    def delay(self, interval: float, failures: int) -> float:
-        """Seconds until a source with this many consecutive failures is polled again."""
-        if failures < self.after:
-            return interval
-        factor = 2.0 ** ((failures - self.after) // self.after + 1)
-        return float(min(self.cap, interval * factor))
+def no_alerts(doc: NewDocument, figures: Sequence[Figure]) -> Sequence[str | None]:
+    """The default alert scope: a document alerts nobody."""
+    return ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,17 +50,13 @@ class PollSummary:
     """What one poll of one source did, for the CLI table and the log line."""
 
     source: str
-    status: str  # ok | unchanged | baseline | error | blocked | skipped
+    status: PollStatus
     items: int = 0
     new: int = 0
     figures: int = 0
     seconds: float = 0.0
     error: str | None = None
     document_ids: tuple[int, ...] = ()
-
-
-def _china_today() -> date:
-    return (datetime.now(UTC) + timedelta(hours=8)).date()
 
 
 class Monitor:
@@ -90,15 +66,17 @@ class Monitor:
         self,
         store: Store,
         fetcher: Fetcher,
-        backoff: Backoff = Backoff(),
-        max_new_per_poll: int = 30,
-        today: Callable[[], date] = _china_today,
+        backoff: Backoff = DEFAULT_BACKOFF,
+        max_new_per_poll: int = DEFAULT_MAX_NEW,
+        today: Callable[[], date] = china_today,
+        alert_scope: AlertScope = no_alerts,
     ) -> None:
         self.store = store
         self.fetcher = fetcher
         self.backoff = backoff
         self.max_new = max_new_per_poll
         self.today = today
+        self.alert_scope = alert_scope
         # The monitor owns its sources' state: kept here after the first read, written at the end of each poll.
         self._states: dict[str, SourceState] = {}
 
@@ -122,20 +100,22 @@ class Monitor:
         return summary
 
     async def _poll(self, spec: SourceSpec, state: SourceState) -> PollSummary:
-        listing = await self.fetcher.fetch(spec.url, conditional=spec.kind != "page" or state.baseline_done)
+        kind = SOURCE_KINDS[spec.kind]
+        listing = await self.fetcher.fetch(spec.url, conditional=not kind.item_is_listing or state.baseline_done)
         if listing.status == "not_modified":
             return PollSummary(spec.name, "unchanged")
         if listing.status in ("blocked", "error"):
             return PollSummary(spec.name, listing.status, error=listing.error or listing.status)
-        items = self._discover(spec, listing)
-        if isinstance(items, DiscoverError):
+        found = Listing(listing.content, listing.charset, listing.final_url)
+        items = kind.discover(found, self.today(), spec.selectors)
+        if isinstance(items, ScrapeError):
             return PollSummary(spec.name, "error", error=items.message)
         known = await asyncio.to_thread(self.store.known_urls, [i.url for i in items])
         fresh = [i for i in items if i.url not in known][: self.max_new]
         baseline = not state.baseline_done
         results = await asyncio.gather(*(self._read_item(spec, item, baseline, listing) for item in fresh))
         saved = [r for r in results if r is not None]
-        status = "baseline" if baseline else "ok"
+        status: PollStatus = "baseline" if baseline else "ok"
         return PollSummary(
             spec.name,
             status,
@@ -145,19 +125,11 @@ class Monitor:
             document_ids=tuple(doc_id for doc_id, _ in saved),
         )
 
-    def _discover(self, spec: SourceSpec, listing: FetchResult) -> list[Item] | DiscoverError:
-        if spec.kind == "rss":
-            return discover_feed(listing.content, listing.final_url)
-        html = decode_bytes(listing.content, listing.charset).text
-        if spec.kind == "page":
-            digest = hashlib.sha256(listing.content).hexdigest()[:16]
-            return [replace(i, url=f"{i.url}#v={digest}") for i in discover_page(html, listing.final_url)]
-        return discover_list(html, listing.final_url, self.today(), spec.selectors)
-
     async def _read_item(
         self, spec: SourceSpec, item: Item, baseline: bool, listing: FetchResult
     ) -> tuple[int, int] | None:
-        page = listing if spec.kind == "page" else await self.fetcher.fetch(item.url, conditional=False)
+        reuse = SOURCE_KINDS[spec.kind].item_is_listing
+        page = listing if reuse else await self.fetcher.fetch(item.url, conditional=False)
         if page.status != "ok":
             log.warning("source %s: item %s: %s", spec.name, _short(item.url), page.error or page.status)
             return None
@@ -184,7 +156,8 @@ class Monitor:
             attachment_url=attachment,
             baseline=baseline,
         )
-        saved = await asyncio.to_thread(self.store.save_document, new, parsed.figures)
+        scope = self.alert_scope(new, parsed.figures)
+        saved = await asyncio.to_thread(self.store.save_document, new, parsed.figures, scope)
         if saved.status == "duplicate":
             return None
         return saved.document_id, (len(parsed.figures) if saved.status == "new" else 0)
@@ -193,7 +166,7 @@ class Monitor:
         self, spec: SourceSpec, item: Item, page: FetchResult
     ) -> tuple[ExtractedDocument, str | None] | None:
         extracted = extract_document(page.content, page.final_url, page.content_type, page.charset)
-        if isinstance(extracted, ExtractError):
+        if isinstance(extracted, ScrapeError):
             log.warning("source %s: item %s: %s", spec.name, _short(item.url), extracted.message)
             return None
         if extracted.kind != "html":
@@ -207,7 +180,7 @@ class Monitor:
             log.warning("source %s: attachment %s: %s", spec.name, _short(target), attached.error or attached.status)
             return extracted, None
         inner = extract_document(attached.content, attached.final_url, attached.content_type, attached.charset)
-        if isinstance(inner, ExtractError):
+        if isinstance(inner, ScrapeError):
             log.warning("source %s: attachment %s: %s", spec.name, _short(target), inner.message)
             return extracted, None
         # The stub page knows the title and date; the attachment holds the report.
@@ -217,8 +190,9 @@ class Monitor:
 
     def _record(self, spec: SourceSpec, state: SourceState, summary: PollSummary, started: datetime) -> None:
         now = datetime.now(UTC)
-        failed = summary.status in ("error", "blocked")
-        if summary.status == "skipped":
+        failed = summary.status in FAILED
+        status = SOURCE_STATUS[summary.status]
+        if status is None:
             return
         failures = state.consecutive_failures + 1 if failed else 0
         delay = self.backoff.delay(spec.interval, failures)
@@ -226,7 +200,7 @@ class Monitor:
             state,
             last_poll_at=now,
             last_success_at=state.last_success_at if failed else now,
-            last_status=SOURCE_STATUS.get(summary.status, "ok"),
+            last_status=status,
             consecutive_failures=failures,
             last_error=(summary.error or "")[:MAX_ERROR] or None if failed else None,
             blocked=summary.status == "blocked",
@@ -257,7 +231,7 @@ def _short(url: str) -> str:
 
 
 def _log_summary(s: PollSummary) -> None:
-    if s.status in ("error", "blocked"):
+    if s.status in FAILED:
         log.warning("source %s: %s (%s) in %.1fs", s.source, s.status, s.error, s.seconds)
     else:
         log.info(

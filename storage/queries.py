@@ -1,16 +1,13 @@
-"""The store's SELECTs and upserts, and rows turned into records. Everything scraped travels as a bound parameter."""
+"""The store's SELECTs and upserts. Everything scraped travels as a bound parameter."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Executable, Select, Table, and_, case, func, nulls_last, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Row
 
-from parsers.model import Basis
-from storage.records import SOURCE_STATUSES, PollRun, SourceState, SourceStatus, StoredDocument, StoredFigure
 from storage.schema import documents, figures, poll_runs, sources
 
 _FIGURE_COLUMNS = (
@@ -106,7 +103,7 @@ def select_best_figures(region_code: str, indicator: str | None) -> Select[Any]:
 def select_documents() -> Select[Any]:
     """Documents with the count of their stored figures."""
     count = select(func.count()).where(figures.c.document_id == documents.c.id).scalar_subquery()
-    return select(documents, count.label("figure_count"))
+    return select(documents, count.label("figures"))  # StoredDocument.figures
 
 
 def newest_documents_first() -> tuple[Any, ...]:
@@ -185,88 +182,3 @@ def select_source(name: str | None = None) -> Select[Any]:
     """One source by name, or all of them by name."""
     stmt = select(sources).order_by(sources.c.name)
     return stmt if name is None else stmt.where(sources.c.name == name)
-
-
-# --- rows into records ------------------------------------------------------------------------------------------
-
-
-def to_figure(row: Row[Any]) -> StoredFigure:
-    """A joined figure row as a StoredFigure."""
-    m = row._mapping
-    return StoredFigure(
-        id=m["id"],
-        document_id=m["document_id"],
-        region=m["region"],
-        region_code=m["region_code"],
-        indicator=m["indicator"],
-        period=m["period"],
-        basis=cast(Basis, m["basis"]),  # written only from Figure.basis
-        value=m["value"],
-        unit=m["unit"],
-        yoy=m["yoy"],
-        qualifier=m["qualifier"],
-        quote=m["quote"],
-        document_url=m["document_url"],
-        document_title=m["document_title"],
-        published=m["published"],
-        fetched_at=m["fetched_at"],
-    )
-
-
-def to_document(row: Row[Any]) -> StoredDocument:
-    """A document row (with its figure count) as a StoredDocument."""
-    m = row._mapping
-    return StoredDocument(
-        id=m["id"],
-        canonical_url=m["canonical_url"],
-        source_name=m["source_name"],
-        title=m["title"],
-        published=m["published"],
-        fetched_at=m["fetched_at"],
-        kind=m["kind"],
-        region=m["region"],
-        region_code=m["region_code"],
-        text=m["text"],
-        content_hash=m["content_hash"],
-        attachment_url=m["attachment_url"],
-        baseline=bool(m["baseline"]),
-        duplicate_of=m["duplicate_of"],
-        figures=int(m["figure_count"]),
-    )
-
-
-def to_source(row: Row[Any]) -> SourceState:
-    """A sources row as a SourceState."""
-    m = row._mapping
-    status = m["last_status"]
-    return SourceState(
-        name=m["name"],
-        url=m["url"],
-        kind=m["kind"],
-        region=m["region"],
-        last_poll_at=m["last_poll_at"],
-        last_success_at=m["last_success_at"],
-        last_status=cast(SourceStatus, status) if status in SOURCE_STATUSES else None,
-        consecutive_failures=int(m["consecutive_failures"]),
-        last_error=m["last_error"],
-        blocked=bool(m["blocked"]),
-        baseline_done=bool(m["baseline_done"]),
-        next_poll_at=m["next_poll_at"],
-        created_at=m["created_at"],
-    )
-
-
-def to_poll(row: Row[Any]) -> PollRun:
-    """A poll_runs row as a PollRun."""
-    m = row._mapping
-    return PollRun(
-        source_name=m["source_name"],
-        started_at=m["started_at"],
-        finished_at=m["finished_at"],
-        status=m["status"],
-        items_found=m["items_found"],
-        new_documents=m["new_documents"],
-        figures=m["figures"],
-        error=m["error"],
-        duration_ms=m["duration_ms"],
-    )

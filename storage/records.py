@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, Literal
 
-from parsers.model import Basis, Figure
+from parsers.model import Figure
 
 SourceStatus = Literal["ok", "unchanged", "error", "blocked"]
+# What one poll of a source did (a skipped poll, backing off, is not recorded).
+PollStatus = Literal["ok", "unchanged", "baseline", "error", "blocked", "skipped"]
 SaveStatus = Literal["new", "repost", "duplicate"]
 OutboxStatus = Literal["pending", "sending", "sent", "dropped"]
 
 SOURCE_STATUSES: tuple[SourceStatus, ...] = ("ok", "unchanged", "error", "blocked")
+POLL_STATUSES: tuple[PollStatus, ...] = ("ok", "unchanged", "baseline", "error", "blocked", "skipped")
 OUTBOX_STATUSES: tuple[OutboxStatus, ...] = ("pending", "sending", "sent", "dropped")
 
 
@@ -87,7 +90,7 @@ class PollRun:
     source_name: str
     started_at: datetime
     finished_at: datetime
-    status: str
+    status: PollStatus
     items_found: int = 0
     new_documents: int = 0
     figures: int = 0
@@ -96,21 +99,11 @@ class PollRun:
 
 
 @dataclass(frozen=True, slots=True)
-class StoredFigure:
-    """A stored figure with the document it came from."""
+class StoredFigure(Figure):
+    """A stored figure: the figure of the contract, with its row id and the document it came from."""
 
     id: int
     document_id: int
-    region: str | None
-    region_code: str | None
-    indicator: str
-    period: str
-    basis: Basis
-    value: float | None
-    unit: str
-    yoy: float | None
-    qualifier: str | None
-    quote: str
     document_url: str
     document_title: str | None
     published: date | None
@@ -118,18 +111,7 @@ class StoredFigure:
 
     def figure(self) -> Figure:
         """The bare figure of the contract."""
-        return Figure(
-            region=self.region,
-            region_code=self.region_code,
-            indicator=self.indicator,
-            period=self.period,
-            basis=self.basis,
-            value=self.value,
-            unit=self.unit,
-            yoy=self.yoy,
-            qualifier=self.qualifier,
-            quote=self.quote,
-        )
+        return Figure(**{f.name: getattr(self, f.name) for f in fields(Figure)})
 
     def to_dict(self) -> dict[str, Any]:
         """The figure contract's fields plus its document's URL, title and publication date, for JSON."""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import typing
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
-from typing import Any
+from types import UnionType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from sqlalchemy.engine import Row
 
 from parsers.model import Figure
-from storage.records import NewDocument, PollRun, SourceState
+from storage.records import NewDocument, PollRun, SourceState, StorageError
 from storage.text import (
     MAX_ERROR,
     MAX_FIELD,
@@ -21,6 +26,13 @@ from storage.text import (
     figure_signature,
     title_key,
 )
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    RecordT = TypeVar("RecordT", bound=DataclassInstance)
+else:
+    RecordT = TypeVar("RecordT")
 
 MAX_STATUS = 16
 
@@ -124,3 +136,26 @@ def poll_values(run: PollRun) -> dict[str, Any]:
         "error": clean_opt(run.error, MAX_ERROR),
         "duration_ms": run.duration_ms,
     }
+
+
+@functools.cache
+def _closed_sets(cls: type[Any]) -> dict[str, frozenset[object]]:
+    """The fields of a record typed with a Literal (optionally `| None`), and the values each may hold."""
+    closed: dict[str, frozenset[object]] = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        union = typing.get_origin(hint) in (typing.Union, UnionType)
+        options = typing.get_args(hint) if union else (hint,)
+        allowed = [v for o in options if typing.get_origin(o) is Literal for v in typing.get_args(o)]
+        if allowed:
+            closed[name] = frozenset([*allowed, *([None] if type(None) in options else [])])
+    return closed
+
+
+def record_from_row(cls: type[RecordT], row: Row[Any]) -> RecordT:
+    """The record whose fields are the row's columns of the same names; a Literal field must hold one of its values."""
+    mapping = row._mapping
+    values = {f.name: mapping[f.name] for f in fields(cls)}
+    for name, allowed in _closed_sets(cls).items():
+        if values[name] not in allowed:
+            raise StorageError(f"{cls.__name__}.{name}: the database holds an unknown value {values[name]!r}")
+    return cls(**values)

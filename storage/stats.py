@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, distinct, func, select
 
-from storage.alerts import outbox_counts
+from storage.outbox import outbox_counts
 from storage.schema import documents, figures, sources, subscriptions
 
 

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Answers
-from bot.replies import (
+from bot.chat.answers import Answers
+from bot.chat.format import (
     BASIS_CN,
-    INDICATOR_CN,
     KIND_CN,
     Reply,
     fit_lines,
@@ -22,10 +21,12 @@ from bot.replies import (
     fmt_growth,
     fmt_period,
     fmt_value,
+    indicator_name,
     telegram_length,
 )
 from parsers.document import parse_document
 from storage import NewDocument, SourceState, Store
+from tests.storage.builders import save
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 ADMIN = 7
@@ -44,7 +45,7 @@ def _save(store: Store, url: str, text: str, title: str | None = None, published
     doc = NewDocument(
         url, "测试源", title or parsed.title, day, parsed.kind, parsed.region, parsed.region_code, parsed.text
     )
-    store.save_document(doc, parsed.figures)
+    save(store, doc, parsed.figures)
 
 
 @pytest.fixture(scope="module")
@@ -483,7 +484,7 @@ def test_figure_and_period_wording() -> None:
     assert fmt_figure(1.6075, "万吨", None, "以上", "actual") == "1.61万吨以上"
     assert (fmt_period("2025"), fmt_period("2025-09"), fmt_period("2025-01")) == ("2025年", "2025年1-9月", "2025年1月")
     assert BASIS_CN == {"actual": "实际", "estimate": "预计", "target": "目标"}
-    assert KIND_CN["plan_report"] == "计划执行情况报告" and INDICATOR_CN["gdp"] == "地区生产总值"
+    assert KIND_CN["plan_report"] == "计划执行情况报告" and indicator_name("gdp") == "地区生产总值"
 
 
 def test_plain_text_shows_links_and_buttons() -> None:

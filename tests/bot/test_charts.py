@@ -12,7 +12,7 @@ import mplfonts
 import pytest
 from matplotlib import font_manager
 
-from bot.charts import CHART_FONT, Point, line_chart
+from bot.chat.charts import CHART_FONT, Point, line_chart
 
 POINTS = [Point("2022年", 88.4), Point("2023年", 90.5), Point("2024年", 93.0), Point("2025年", 95.0, estimate=True)]
 
@@ -58,7 +58,7 @@ def test_charts_never_touch_pyplot() -> None:
 
 
 def test_the_glyph_check_would_catch_tofu(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.charts.CHART_FONT", "DejaVu Sans")
+    monkeypatch.setattr("bot.chat.charts.CHART_FONT", "DejaVu Sans")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         line_chart("古交市", "亿元", POINTS)

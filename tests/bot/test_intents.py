@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intents import (
+from bot.chat.intents import (
     COMMANDS,
     QUERY_ALIASES,
     Request,

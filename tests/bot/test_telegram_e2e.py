@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.answers import Answers
-from bot.dispatcher import Dispatcher, Limits
+from bot.alerts.dispatcher import Dispatcher, Limits
+from bot.chat.answers import Answers
 from bot.settings import TelegramSettings
-from bot.telegram_app import TelegramAlertSender, TelegramBot
+from bot.telegram import TelegramAlertSender, TelegramBot
 from parsers.document import parse_document
 from storage import NewDocument, Store
+from tests.storage.builders import save
 from tests.support.telegram_api import FakeTelegram
 
 SEEDS = Path(__file__).parent.parent / "fixtures" / "seeds"
@@ -40,7 +41,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def save_seed(store: Store, name: str, published: str, url: str, baseline: bool) -> int:
     """Parse a seed and store it as a document read from url; returns its id."""
     doc = parse_document((SEEDS / name).read_text(encoding="utf-8"), published=date.fromisoformat(published))
-    saved = store.save_document(
+    saved = save(
+        store,
         NewDocument(
             canonical_url=url,
             source_name="test",
@@ -181,3 +183,25 @@ def test_per_chat_pacing_of_several_alerts(fake: FakeTelegram, store: Store) -> 
     interval = fake.min_interval(500)
     assert interval is not None and interval >= 0.9
     assert (datetime.now(UTC) - started).total_seconds() >= 1
+
+
+def test_a_group_upgraded_to_a_supergroup_keeps_its_subscriptions_and_gets_its_alerts(
+    fake: FakeTelegram, store: Store
+) -> None:
+    group, supergroup = -600, -1000000000600
+    store.subscribe(group, GUJIAO)
+    store.subscribe(group, None)
+    store.subscribe(601, GUJIAO)
+    fake.migrate_chat(group, supergroup)
+    save_seed(store, "003_dd839b69f8cc83e5.txt", "2026-01-04", "https://gov.example/003.html", baseline=False)
+    dispatcher = dispatch(fake, store, until_sent=2)
+    assert dispatcher.sent_count == 2
+    assert store.subscriptions(group) == [] and store.subscriptions(supergroup) == [None, GUJIAO]
+    assert len(fake.sent_to(supergroup)) == 1 and fake.sent_to(group) == [] and len(fake.sent_to(601)) == 1
+    assert "古交市" in fake.sent_to(supergroup)[0].plain
+    assert {a.chat_id for a in store.due_alerts(datetime.now(UTC) + timedelta(days=1))} == set()
+    # A later document goes straight to the new chat (it follows everything), and the old id is not tried again.
+    fake.clear()
+    save_seed(store, "004_189630f876e85d0c.txt", "2023-02-15", "https://gov.example/004.html", baseline=False)
+    assert dispatch(fake, store, until_sent=1).sent_count >= 1
+    assert len(fake.sent_to(supergroup)) == 1 and not [r for r in fake.requests_for("sendMessage") if r.status == 400]

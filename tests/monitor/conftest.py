@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from scrapers.fetch import FetchConfig, Fetcher
-from scrapers.monitor import Backoff, Monitor
+from scrapers.http.fetch import FetchConfig, Fetcher
+from scrapers.monitor import Monitor
+from scrapers.schedule import Backoff
 from storage import Store
 from tests.support.httpserver import LocalHTTPServer, Reply, serve
 from tests.support.sites import Site, build_sites

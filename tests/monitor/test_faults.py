@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from scrapers.monitor import Backoff, PollSummary, SourceSpec
+from scrapers.monitor import PollSummary
+from scrapers.schedule import Backoff, SourceSpec
 from storage import Store
 from tests.monitor.conftest import make_monitor
 from tests.support.httpserver import (

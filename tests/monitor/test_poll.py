@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import text
 
-from scrapers.monitor import Monitor, PollSummary, SourceSpec
+from scrapers.monitor import Monitor, PollSummary
+from scrapers.schedule import SourceSpec
 from storage import Store
 from tests.monitor.conftest import make_monitor
 from tests.support.httpserver import LocalHTTPServer, Reply, conditional

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from parsers.document import parse_document
-from scrapers.document import ExtractedDocument, extract_document
+from scrapers.extract.content import ExtractedDocument, extract_document
 from tests.scrapers.pdfs import build_pdf
 
 DOCS = Path(__file__).parent.parent / "fixtures" / "documents"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.layout import rejoin_lines, squeeze_cjk_spaces
+from parsers.linebreaks import rejoin_lines, squeeze_cjk_spaces
 
 REJOIN_CASES: list[tuple[str, str, str]] = [
     ("word broken", "全年地区生产总值比上年增\n长3.8%。", "全年地区生产总值比上年增长3.8%。"),

@@ -16,6 +16,7 @@ from parsers.normalize import (
     has_traditional,
     normalize_line_breaks,
     normalize_text,
+    opencc_traditional_chars,
     strip_pinyin,
     to_simplified,
     traditional_chars,
@@ -134,6 +135,11 @@ def test_traditional_chars_come_from_opencc() -> None:
     chars = traditional_chars()
     assert {"來", "億", "萬", "網", "兩"} <= chars
     assert not {"来", "亿", "万", "网", "两", "一"} & chars
+
+
+def test_the_packaged_traditional_table_is_what_opencc_says() -> None:
+    # parsers/data/traditional.txt is written by tools/build_traditional.py; rerun it after an OpenCC upgrade.
+    assert traditional_chars() == opencc_traditional_chars()
 
 
 FOLD_NOISE: list[tuple[str, str]] = [

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scrapers.decode import declared_labels, decode_bytes, normalise_label
+from scrapers.extract.decode import declared_labels, decode_bytes, normalise_label
 from tests.scrapers.corpus import page_bytes
 
 REPORT = "2024年古交市地区生产总值完成180.5亿元，比上年增长5.2%。规模以上工业增加值增长6.1%，固定资产投资下降3.4%。"

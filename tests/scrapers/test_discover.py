@@ -8,20 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from scrapers.decode import decode_bytes
-from scrapers.discover import (
-    DiscoverError,
-    Item,
-    Selectors,
-    attachment_link,
-    canonical_url,
-    discover_feed,
-    discover_list,
-    discover_page,
-)
-from scrapers.extract import extract_html
-from scrapers.htmltree import parse_html
-from scrapers.listpage import title_like
+from scrapers.discover.feeds import discover_feed
+from scrapers.discover.items import Item, Selectors
+from scrapers.discover.listpage import title_like
+from scrapers.discover.lists import discover_list
+from scrapers.discover.pages import attachment_link, discover_page
+from scrapers.discover.urls import canonical_url
+from scrapers.errors import ScrapeError
+from scrapers.extract.decode import decode_bytes
+from scrapers.extract.htmlpage import extract_html
+from scrapers.extract.htmltree import parse_html
 from tests.support.sites import FIXTURE_ORIGIN, SITE_NAMES, Listing, Site, build_site
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "html"
@@ -36,14 +32,14 @@ def served_text(site: Site, url: str) -> str:
     return decode_bytes(data, charset).text
 
 
-def discover(site: Site, listing: Listing) -> list[Item] | DiscoverError:
+def discover(site: Site, listing: Listing) -> list[Item] | ScrapeError:
     if listing.kind == "rss":
         return discover_feed(site.get(listing.url)[0], listing.url)
     return discover_list(served_text(site, listing.url), listing.url, listing.today)
 
 
-def items_of(result: list[Item] | DiscoverError) -> list[Item]:
-    assert not isinstance(result, DiscoverError), result
+def items_of(result: list[Item] | ScrapeError) -> list[Item]:
+    assert not isinstance(result, ScrapeError), result
     return result
 
 
@@ -146,7 +142,7 @@ NAV = (
 )
 
 
-def urls(result: list[Item] | DiscoverError) -> list[str]:
+def urls(result: list[Item] | ScrapeError) -> list[str]:
     return [i.url.rsplit("/", 1)[1] for i in items_of(result)]
 
 
@@ -322,8 +318,8 @@ def test_without_dates_the_densest_list_of_long_titles_wins() -> None:
 def test_a_feed_given_where_html_was_promised() -> None:
     site = build_site("news-portal")
     rss = site.get(site.listings[0].url)[0].decode("utf-8")
-    assert discover_list(rss, LIST_URL, D(2025, 5, 1)) == DiscoverError("not an HTML list: got a feed")
-    assert discover_list(ATOM.decode("utf-8"), LIST_URL, D(2025, 5, 1)) == DiscoverError("not an HTML list: got a feed")
+    assert discover_list(rss, LIST_URL, D(2025, 5, 1)) == ScrapeError("not an HTML list: got a feed")
+    assert discover_list(ATOM.decode("utf-8"), LIST_URL, D(2025, 5, 1)) == ScrapeError("not an HTML list: got a feed")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -405,15 +401,15 @@ def test_an_empty_feed_is_an_empty_list() -> None:
 def test_html_given_where_a_feed_was_promised() -> None:
     site = build_site("county-cms")
     data = site.get(site.listings[0].url)[0]
-    assert discover_feed(data, site.listings[0].url) == DiscoverError("not a feed: got an HTML page")
+    assert discover_feed(data, site.listings[0].url) == ScrapeError("not a feed: got an HTML page")
     article = build_site("news-portal").articles[0]
-    assert discover_feed(build_site("news-portal").get(article)[0], article) == DiscoverError("not a feed: got an HTML page")
+    assert discover_feed(build_site("news-portal").get(article)[0], article) == ScrapeError("not a feed: got an HTML page")
 
 
 @pytest.mark.parametrize("content", [b"", b"   ", b"http://www.sxgujiao.gov.cn/rss.xml", b"/etc/passwd", b"<data><row>1</row></data>", b"\x89PNG\r\n\x1a\n"])
 def test_what_is_not_a_feed_is_an_error(content: bytes) -> None:
     found = discover_feed(content, "http://www.sxgujiao.gov.cn/rss.xml")
-    assert isinstance(found, DiscoverError) and found.message.startswith("not a feed")
+    assert isinstance(found, ScrapeError) and found.message.startswith("not a feed")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -451,7 +447,7 @@ def test_selectors_that_match_nothing_or_are_broken() -> None:
     html = page(li_list(["2025-01-20", "2025-01-19"]))
     assert discover_list(html, LIST_URL, D(2025, 5, 1), Selectors(item="div.nothing li")) == []
     broken = discover_list(html, LIST_URL, D(2025, 5, 1), Selectors(item="ul[class="))
-    assert isinstance(broken, DiscoverError) and broken.message.startswith("bad selector")
+    assert isinstance(broken, ScrapeError) and broken.message.startswith("bad selector")
     # empty selectors are no selectors
     assert urls(discover_list(html, LIST_URL, D(2025, 5, 1), Selectors())) == ["t0.html", "t1.html"]
 

@@ -1,4 +1,4 @@
-"""extract_document: one entry point for HTML, PDF, DOCX and text bytes; bad input is an ExtractError."""
+"""extract_document: one entry point for HTML, PDF, DOCX and text bytes; bad input is an ScrapeError."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from scrapers.document import MAX_TEXT_BYTES, ExtractedDocument, ExtractError, extract_document
+from scrapers.extract.content import MAX_TEXT_BYTES, ExtractedDocument, ScrapeError, extract_document
 from tests.scrapers.corpus import page_bytes
 from tests.scrapers.pdfs import build_pdf
 
@@ -89,7 +89,7 @@ def test_broken_docx_is_an_error_value() -> None:
     with zipfile.ZipFile(buf, "w") as archive:
         archive.writestr("word/document.xml", "<w:document><w:body><w:p>")
     result = extract_document(buf.getvalue())
-    assert isinstance(result, ExtractError)
+    assert isinstance(result, ScrapeError)
 
 
 def test_text_bytes() -> None:
@@ -110,12 +110,12 @@ def test_markup_less_html_by_content_type() -> None:
 @pytest.mark.parametrize("data", [b"", b"   \r\n\t  "])
 def test_empty_input(data: bytes) -> None:
     result = extract_document(data)
-    assert result == ExtractError("empty document: no content")
+    assert result == ScrapeError("empty document: no content")
 
 
 def test_random_binary_input() -> None:
     result = extract_document(random.Random(7).randbytes(100_000), content_type="text/html")
-    assert isinstance(result, ExtractError)
+    assert isinstance(result, ScrapeError)
     assert "binary" in result.message
 
 

@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from scrapers.extract import extract_html, sniff_kind
+from scrapers.extract.content import sniff_kind
+from scrapers.extract.htmlpage import extract_html
 
 BODY = (
     "2024年全市地区生产总值完成180.5亿元，比上年增长5.2%。规模以上工业增加值增长6.1%，固定资产投资增长3.4%。"

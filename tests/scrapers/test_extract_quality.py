@@ -13,8 +13,8 @@ import statistics
 
 import pytest
 
-from scrapers.decode import decode_bytes
-from scrapers.extract import ExtractedPage, extract_html
+from scrapers.extract.decode import decode_bytes
+from scrapers.extract.htmlpage import ExtractedPage, extract_html
 from tests.scrapers.corpus import bigram_f1, names, page_bytes, truth
 
 LABELLED = names("ia-")

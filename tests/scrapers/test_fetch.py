@@ -14,8 +14,8 @@ from typing import TypeVar
 import httpx
 import pytest
 
-from scrapers import waf
-from scrapers.fetch import FetchConfig, Fetcher, FetchResult, parse_content_type, parse_retry_after
+from scrapers.http import waf
+from scrapers.http.fetch import FetchConfig, Fetcher, FetchResult, parse_content_type, parse_retry_after
 from tests.support.httpserver import (
     LocalHTTPServer,
     Reply,

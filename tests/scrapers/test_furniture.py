@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.furniture import clean_text, regroup_table_cells, table_rows_to_tabs
+from scrapers.extract.furniture import clean_text, regroup_table_cells, table_rows_to_tabs
 
 ARTICLE = "全年地区生产总值完成180.5亿元，比上年增长5.2%。" * 4
 

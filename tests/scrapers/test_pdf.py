@@ -1,11 +1,11 @@
-"""pdf_to_text: Chinese text comes back with broken lines rejoined; bad input is an ExtractError."""
+"""pdf_to_text: Chinese text comes back with broken lines rejoined; bad input is an ScrapeError."""
 
 from __future__ import annotations
 
 import pytest
 
-from scrapers.errors import ExtractError
-from scrapers.pdf import pdf_to_text
+from scrapers.errors import ScrapeError
+from scrapers.extract.pdf import pdf_to_text
 from tests.scrapers.pdfs import build_pdf
 
 PAGE_ONE = [
@@ -71,15 +71,15 @@ def test_max_pages(report_pdf: bytes) -> None:
 )
 def test_not_a_pdf_is_an_error_value(data: bytes) -> None:
     result = pdf_to_text(data)
-    assert isinstance(result, ExtractError)
+    assert isinstance(result, ScrapeError)
     assert result.message and "\n" not in result.message
 
 
 def test_a_truncated_pdf_never_raises(report_pdf: bytes) -> None:
     for cut in (50, len(report_pdf) // 3, len(report_pdf) // 2, len(report_pdf) - 30):
-        assert isinstance(pdf_to_text(report_pdf[:cut]), str | ExtractError)
+        assert isinstance(pdf_to_text(report_pdf[:cut]), str | ScrapeError)
 
 
 def test_a_pdf_without_text_is_an_error_value() -> None:
     result = pdf_to_text(build_pdf([[]]).replace(b"- 1 -", b"     "))
-    assert isinstance(result, ExtractError)
+    assert isinstance(result, ScrapeError)

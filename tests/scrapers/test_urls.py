@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers.htmltree import parse_html
-from scrapers.urls import canonical_url, document_base, followable
+from scrapers.discover.urls import canonical_url, document_base, followable
+from scrapers.extract.htmltree import parse_html
 
 BASE = "http://www.sxgujiao.gov.cn/zwgk/jhbg/index.html"
 

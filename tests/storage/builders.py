@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+from bot.alerts.policy import alert_regions
 from parsers.model import Basis, Figure
-from storage import NewDocument
+from storage import NewDocument, SavedDocument, Store
 
 GUJIAO = ("古交市", "140181")
 JIAOCHENG = ("交城县", "141122")
@@ -69,3 +71,8 @@ def document(
 def at(day: int, hour: int = 0) -> datetime:
     """A fetch time in March 2026, UTC."""
     return datetime(2026, 3, day, hour, tzinfo=UTC)
+
+
+def save(store: Store, doc: NewDocument, figures: Sequence[Figure]) -> SavedDocument:
+    """Save a document as the monitor does: with the alert policy's decision of whom it alerts."""
+    return store.save_document(doc, figures, alert_regions(doc, figures))

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import delete, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
-from storage import NewDocument, OutboxRow, Store, alerts
+from storage import NewDocument, OutboxRow, Store
+from storage import outbox as alerts
 from storage.engine import make_engine, parse_url
 from storage.migrations import MIGRATIONS, current_version, migrate
 from storage.schema import documents, figures, outbox
-from tests.storage.builders import JIAOCHENG, REPORT_BODY, document, figure
+from tests.storage.builders import JIAOCHENG, REPORT_BODY, document, figure, save
 
 FIGURES = [figure("gdp", value=95.0, yoy=1.0), figure("fai", value=19.7, yoy=-41.5)]
 NOW = datetime(2026, 3, 20, 8, tzinfo=UTC)
@@ -46,7 +47,7 @@ def jiaocheng(n: int) -> NewDocument:
 def one_alert(store: Store, chat_id: int = 1, n: int = 1) -> OutboxRow:
     """Queue one alert (a new document for one subscriber) and return it."""
     store.subscribe(chat_id, None)
-    saved = store.save_document(doc(n), FIGURES)
+    saved = save(store, doc(n), FIGURES)
     assert saved.alerts >= 1
     return next(a for a in store.due_alerts(NOW + timedelta(days=3650)) if a.document_id == saved.document_id)
 
@@ -58,7 +59,7 @@ def test_a_new_document_queues_one_alert_per_subscriber(store: Store) -> None:
     store.subscribe(1, "140181")
     store.subscribe(2, None)
     store.subscribe(3, "141122")  # another region: nothing
-    saved = store.save_document(doc(1), FIGURES)
+    saved = save(store, doc(1), FIGURES)
     assert saved.status == "new" and saved.alerts == 2
     due = store.due_alerts(NOW)
     assert [(a.document_id, a.chat_id) for a in due] == [(saved.document_id, 1), (saved.document_id, 2)]
@@ -71,10 +72,10 @@ def test_alerts_follow_the_region_hierarchy(store: Store) -> None:
     store.subscribe(1, "141100")  # 吕梁市
     store.subscribe(2, "140000")  # 山西省
     store.subscribe(3, "140100")  # 太原市
-    saved = store.save_document(jiaocheng(1), FIGURES)
+    saved = save(store, jiaocheng(1), FIGURES)
     assert saved.alerts == 2
     assert sorted(a.chat_id for a in store.due_alerts(NOW)) == [1, 2]
-    gujiao = store.save_document(doc(2), FIGURES)
+    gujiao = save(store, doc(2), FIGURES)
     assert gujiao.alerts == 2  # 太原市 and 山西省
     assert sorted(a.chat_id for a in store.due_alerts(NOW) if a.document_id == gujiao.document_id) == [2, 3]
 
@@ -82,27 +83,27 @@ def test_alerts_follow_the_region_hierarchy(store: Store) -> None:
 def test_a_document_without_region_reaches_only_everything(store: Store) -> None:
     store.subscribe(1, "140181")
     store.subscribe(2, None)
-    saved = store.save_document(doc(1, region=None, region_code=None), FIGURES)
+    saved = save(store, doc(1, region=None, region_code=None), FIGURES)
     assert saved.alerts == 1
     assert [a.chat_id for a in store.due_alerts(NOW)] == [2]
 
 
 def test_no_subscribers_no_alerts(store: Store) -> None:
-    assert store.save_document(doc(1), FIGURES).alerts == 0
+    assert save(store, doc(1), FIGURES).alerts == 0
     assert count(store) == 0
 
 
 def test_a_baseline_document_never_alerts(store: Store) -> None:
     store.subscribe(1, None)
-    saved = store.save_document(doc(1, baseline=True), FIGURES)
+    saved = save(store, doc(1, baseline=True), FIGURES)
     assert saved.status == "new" and saved.alerts == 0
     assert count(store) == 0
 
 
 def test_a_repost_does_not_alert_again(store: Store) -> None:
     store.subscribe(1, None)
-    assert store.save_document(doc(1), FIGURES).alerts == 1
-    repost = store.save_document(doc(1, canonical_url="https://news.example.com/9.html", title="转载"), FIGURES)
+    assert save(store, doc(1), FIGURES).alerts == 1
+    repost = save(store, doc(1, canonical_url="https://news.example.com/9.html", title="转载"), FIGURES)
     assert repost.status == "repost" and repost.alerts == 0
     assert count(store) == 1
 
@@ -110,23 +111,23 @@ def test_a_repost_does_not_alert_again(store: Store) -> None:
 def test_the_same_url_twice_queues_once(store: Store) -> None:
     store.subscribe(1, None)
     store.subscribe(2, None)
-    first = store.save_document(doc(1), FIGURES)
-    again = store.save_document(doc(1), FIGURES)
+    first = save(store, doc(1), FIGURES)
+    again = save(store, doc(1), FIGURES)
     assert (first.alerts, again.status, again.alerts) == (2, "duplicate", 0)
     assert count(store) == 2
 
 
 def test_news_without_figures_does_not_alert_but_with_figures_does(store: Store) -> None:
     store.subscribe(1, None)
-    assert store.save_document(doc(1, kind="news"), []).alerts == 0
-    assert store.save_document(doc(2, kind="news"), FIGURES).alerts == 1
+    assert save(store, doc(1, kind="news"), []).alerts == 0
+    assert save(store, doc(2, kind="news"), FIGURES).alerts == 1
     assert count(store) == 1
 
 
 @pytest.mark.parametrize("kind", REPORT_KINDS)
 def test_a_report_by_its_kind_alerts_without_figures(store: Store, kind: str) -> None:
     store.subscribe(1, None)
-    saved = store.save_document(doc(1, kind=kind), [])
+    saved = save(store, doc(1, kind=kind), [])
     assert saved.alerts == 1
     assert [a.document_id for a in store.due_alerts(NOW)] == [saved.document_id]
 
@@ -143,17 +144,17 @@ def test_a_failure_after_queueing_rolls_back_document_figures_and_alerts(
 
     monkeypatch.setattr(alerts, "queue", queue_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
-        store.save_document(doc(1), FIGURES)
+        save(store, doc(1), FIGURES)
     assert (count(store, documents), count(store, figures), count(store)) == (0, 0, 0)
     monkeypatch.undo()
-    assert store.save_document(doc(1), FIGURES).alerts == 1  # and it can be saved properly afterwards
+    assert save(store, doc(1), FIGURES).alerts == 1  # and it can be saved properly afterwards
 
 
 def test_a_failing_figure_queues_nothing(store: Store) -> None:
     store.subscribe(1, None)
     broken = replace(FIGURES[0], indicator=None)  # NOT NULL in the schema
     with pytest.raises(IntegrityError):
-        store.save_document(doc(1), [*FIGURES, broken])
+        save(store, doc(1), [*FIGURES, broken])
     assert (count(store, documents), count(store)) == (0, 0)
 
 
@@ -167,7 +168,7 @@ def test_the_database_refuses_a_second_alert_for_a_document_and_chat(store: Stor
 
 def test_queueing_again_adds_only_the_chats_missing(store: Store) -> None:
     store.subscribe(1, None)
-    saved = store.save_document(doc(1), FIGURES)
+    saved = save(store, doc(1), FIGURES)
     with store.engine.begin() as conn:
         assert alerts.queue(conn, saved.document_id, [1, 2, 3], NOW) == 2
         assert alerts.queue(conn, saved.document_id, [3, 2, 1], NOW) == 0
@@ -181,7 +182,7 @@ def test_many_threads_saving_one_report_queue_each_chat_once(store: Store) -> No
     same_url = [doc(1)] * 8
     mirrors = [doc(2, canonical_url=f"https://mirror{i}.example.com/r.html") for i in range(8)]
     with ThreadPoolExecutor(max_workers=6) as pool:
-        results = list(pool.map(lambda d: store.save_document(d, FIGURES), [*same_url, *mirrors]))
+        results = list(pool.map(lambda d: save(store, d, FIGURES), [*same_url, *mirrors]))
     assert sum(r.alerts for r in results) == 6
     assert count(store) == 6  # one report at one URL, one at eight: three chats each
 
@@ -200,7 +201,7 @@ def test_an_alert_reads_its_documents_figures_in_order(store: Store) -> None:
         ("gdp", 95.0, alert.document_id),
         ("fai", 19.7, alert.document_id),
     ]
-    repost = store.save_document(doc(1, canonical_url="https://news.example.com/1.html"), FIGURES)
+    repost = save(store, doc(1, canonical_url="https://news.example.com/1.html"), FIGURES)
     assert store.document_figures(repost.document_id) == []
     assert store.document_figures(99999) == []
 
@@ -218,7 +219,7 @@ def test_due_alerts_oldest_first_then_by_id(store: Store) -> None:
     store.subscribe(2, None)
     ids: dict[int, list[int]] = {}
     for n, hours_ago in ((1, 1), (2, 3), (3, 2)):
-        saved = store.save_document(doc(n), FIGURES)
+        saved = save(store, doc(n), FIGURES)
         ids[n] = sorted(a.id for a in store.due_alerts(NOW) if a.document_id == saved.document_id)
         for alert_id in ids[n]:
             set_created(store, alert_id, NOW - timedelta(hours=hours_ago))
@@ -340,7 +341,7 @@ def test_drop_chat_drops_its_open_alerts_and_subscriptions(store: Store) -> None
     store.subscribe(7, None)
     store.subscribe(8, None)
     for n in (1, 2, 3):
-        store.save_document(doc(n), FIGURES)
+        save(store, doc(n), FIGURES)
     mine = [a for a in store.due_alerts(NOW) if a.chat_id == 7]
     assert len(mine) == 3
     store.mark_sending(mine[0].id)
@@ -351,7 +352,7 @@ def test_drop_chat_drops_its_open_alerts_and_subscriptions(store: Store) -> None
     assert raw(store, mine[2].id)["last_error"] == "Forbidden: bot was blocked by the user"
     assert store.subscriptions(7) == []
     assert sorted(a.chat_id for a in store.due_alerts(NOW)) == [8, 8, 8]  # the other chat is untouched
-    assert store.save_document(doc(4), FIGURES).alerts == 1  # chat 7 gets nothing new
+    assert save(store, doc(4), FIGURES).alerts == 1  # chat 7 gets nothing new
     assert store.drop_chat(7, "again") == 0
 
 
@@ -367,10 +368,10 @@ def test_outbox_counts_and_stats(store: Store) -> None:
     store.subscribe(1, None)
     store.subscribe(2, "140181")
     store.subscribe(2, "141122")
-    store.save_document(doc(1), FIGURES)  # 2 alerts
-    store.save_document(doc(1, canonical_url="https://news.example.com/1.html"), FIGURES)  # a repost: none
-    store.save_document(jiaocheng(2), [])  # a bulletin without figures: 2 alerts
-    store.save_document(doc(3, baseline=True), FIGURES[:1])  # baseline: none
+    save(store, doc(1), FIGURES)  # 2 alerts
+    save(store, doc(1, canonical_url="https://news.example.com/1.html"), FIGURES)  # a repost: none
+    save(store, jiaocheng(2), [])  # a bulletin without figures: 2 alerts
+    save(store, doc(3, baseline=True), FIGURES[:1])  # baseline: none
     ids = [a.id for a in store.due_alerts(NOW)]
     assert len(ids) == 4
     store.mark_sending(ids[0])
@@ -420,3 +421,18 @@ def test_a_version_1_database_gains_subscriptions_and_the_outbox(store_url: str)
         assert one_alert(upgraded).status == "pending"
     finally:
         upgraded.close()
+
+
+def test_migrating_a_chat_moves_its_subscriptions_and_open_alerts_once(store: Store) -> None:
+    store.subscribe(1, "140181")
+    store.subscribe(1, None)
+    first = save(store, doc(1), FIGURES)  # chat 1 only
+    store.subscribe(2, None)
+    second = save(store, doc(2), FIGURES)  # chats 1 and 2
+    assert (first.alerts, second.alerts) == (1, 2)
+    assert store.migrate_chat(1, 2) == 1  # the alert chat 2 lacked moves; the one it had is dropped
+    assert store.subscriptions(1) == [] and store.subscriptions(2) == [None, "140181"]
+    due = sorted((a.chat_id, a.document_id) for a in store.due_alerts(NOW + timedelta(days=3650)))
+    assert due == [(2, first.document_id), (2, second.document_id)]
+    assert store.outbox_counts()["dropped"] == 1
+    assert store.migrate_chat(1, 2) == 0  # nothing left to move

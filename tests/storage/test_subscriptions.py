@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bot.alerts.policy import reach
 from storage import Store
 from storage.schema import EVERYTHING, subscriptions
 
@@ -40,7 +41,7 @@ def test_everything_is_stored_as_a_sentinel_and_given_back_as_none(store: Store)
         stored = conn.execute(select(subscriptions.c.chat_id, subscriptions.c.region_code)).all()
     assert [tuple(row) for row in stored] == [(GROUP, EVERYTHING)]
     assert store.subscriptions(GROUP) == [None]
-    assert store.subscribers(None) == [GROUP]
+    assert store.subscribers(reach(None)) == [GROUP]
 
 
 @pytest.mark.parametrize("bad", ["*", "", "14018", "1401811", "古交市", "14018x", "１４０１８１"])
@@ -60,27 +61,27 @@ def test_subscribers_include_ancestors_and_everything(store: Store) -> None:
     store.subscribe(5, JIAOCHENG)
     store.subscribe(6, GUJIAO)
     store.subscribe(GROUP, JIAOCHENG)
-    assert store.subscribers(JIAOCHENG) == [GROUP, 1, 2, 4, 5]  # 吕梁市 and 山西省 contain 交城县; 太原市 does not
-    assert store.subscribers(GUJIAO) == [2, 3, 4, 6]
-    assert store.subscribers(LVLIANG) == [1, 2, 4]  # a county's follower does not get the prefecture's reports
-    assert store.subscribers(SHANXI) == [2, 4]
-    assert store.subscribers(BEIJING) == [4]
-    assert store.subscribers(None) == [4]  # a document without a region reaches only "everything"
+    assert store.subscribers(reach(JIAOCHENG)) == [GROUP, 1, 2, 4, 5]  # 吕梁市 and 山西省 contain 交城县; 太原市 does not
+    assert store.subscribers(reach(GUJIAO)) == [2, 3, 4, 6]
+    assert store.subscribers(reach(LVLIANG)) == [1, 2, 4]  # a county's follower does not get the prefecture's reports
+    assert store.subscribers(reach(SHANXI)) == [2, 4]
+    assert store.subscribers(reach(BEIJING)) == [4]
+    assert store.subscribers(reach(None)) == [4]  # a document without a region reaches only "everything"
 
 
 def test_a_chat_following_a_region_and_its_ancestors_is_listed_once(store: Store) -> None:
     for code in (JIAOCHENG, LVLIANG, SHANXI, None):
         store.subscribe(9, code)
-    assert store.subscribers(JIAOCHENG) == [9]
+    assert store.subscribers(reach(JIAOCHENG)) == [9]
 
 
 def test_unknown_or_malformed_document_regions(store: Store) -> None:
     store.subscribe(1, "999999")  # six digits, not in the gazetteer: followed as given, no ancestors
     store.subscribe(2, None)
-    assert store.subscribers("999999") == [1, 2]
-    assert store.subscribers("not-a-code") == [2]
-    assert store.subscribers("*") == [2]
-    assert store.subscribers("") == [2]
+    assert store.subscribers(reach("999999")) == [1, 2]
+    assert store.subscribers(reach("not-a-code")) == [2]
+    assert store.subscribers(reach("*")) == [2]
+    assert store.subscribers(reach("")) == [2]
 
 
 def test_drop_chat_deletes_its_subscriptions_only(store: Store) -> None:
@@ -90,7 +91,7 @@ def test_drop_chat_deletes_its_subscriptions_only(store: Store) -> None:
     assert store.drop_chat(1, "Forbidden: bot was blocked by the user") == 0  # no alerts to drop
     assert store.subscriptions(1) == []
     assert store.subscriptions(2) == [JIAOCHENG]
-    assert store.subscribers(JIAOCHENG) == [2]
+    assert store.subscribers(reach(JIAOCHENG)) == [2]
     assert store.subscribe(1, JIAOCHENG) is True  # a chat that comes back may subscribe again
 
 

@@ -1,0 +1,196 @@
+"""`govwatch run`: the parts built from the settings, and what runs on one event loop until SIGINT or SIGTERM —
+one APScheduler job per source, the alert dispatcher and the Telegram bot (or console mode without a token)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.alerts.dispatcher import Dispatcher, Limits
+from bot.alerts.policy import alert_regions
+from bot.alerts.render import plain_alert
+from bot.chat.answers import Answers
+from bot.settings import Settings, SourceSettings
+from scrapers.http.fetch import Fetcher
+from scrapers.monitor import Monitor
+from scrapers.schedule import Backoff, SourceSpec
+from storage.records import OutboxRow
+from storage.store import Store
+
+if TYPE_CHECKING:
+    from bot.alerts.dispatcher import Sender
+    from bot.telegram import TelegramBot
+
+log = logging.getLogger("govwatch.run")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+CONSOLE_CHAT = 0  # console mode's own "chat": subscribed to everything, its alerts printed
+TELEGRAM_RETRY = 60.0
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """Operator logs on stderr; the HTTP libraries stay at WARNING so no URL with a token is ever logged."""
+    logging.basicConfig(level=level, format=LOG_FORMAT)
+    logging.getLogger("govwatch").setLevel(level)  # even where a host application configured the root
+    for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "trafilatura", "htmldate"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def source_spec(settings: Settings, source: SourceSettings) -> SourceSpec:
+    """The monitor's view of one `[[sources]]` table."""
+    return SourceSpec(
+        name=source.name,
+        url=source.url,
+        kind=source.kind,
+        region=source.region,
+        interval=settings.interval_of(source),
+        selectors=source.selectors,
+    )
+
+
+def source_specs(settings: Settings, only: str | None = None) -> list[SourceSpec]:
+    """Every enabled source (or the one named), in settings order."""
+    return [source_spec(settings, s) for s in settings.sources if s.enabled and (only is None or s.name == only)]
+
+
+@dataclass
+class Parts:
+    """The running pieces of govwatch."""
+
+    settings: Settings
+    store: Store
+    fetcher: Fetcher
+    monitor: Monitor
+
+
+@asynccontextmanager
+async def open_parts(settings: Settings) -> AsyncIterator[Parts]:
+    """The store, fetcher and monitor, closed again on exit."""
+    store = Store.open(settings.storage.url)
+    fetcher = Fetcher(settings.fetch, validators=store)
+    sched = settings.schedule
+    backoff = Backoff(sched.backoff_after, sched.max_backoff)
+    monitor = Monitor(store, fetcher, backoff, sched.max_new_per_poll, alert_scope=alert_regions)
+    try:
+        yield Parts(settings, store, fetcher, monitor)
+    finally:
+        await fetcher.aclose()
+        store.close()
+
+
+
+
+def schedule_sources(scheduler: AsyncIOScheduler, parts: Parts, specs: list[SourceSpec]) -> None:
+    """One job per source at its interval, with jitter, never overlapping itself, the first run now."""
+    now = datetime.now(UTC)
+    for spec in specs:
+        scheduler.add_job(
+            parts.monitor.poll,
+            "interval",
+            args=[spec],
+            id=f"poll:{spec.name}",
+            name=f"poll {spec.name}",
+            seconds=spec.interval,
+            jitter=min(parts.settings.schedule.jitter, spec.interval / 4),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=int(spec.interval),
+            next_run_time=now,
+        )
+
+
+async def run_until_stopped(parts: Parts, specs: list[SourceSpec], stop: asyncio.Event | None = None) -> None:
+    """Run the scheduler until SIGINT/SIGTERM (or `stop` is set), then shut down cleanly."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
+            loop.add_signal_handler(sig, stop.set)
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    schedule_sources(scheduler, parts, specs)
+    scheduler.start()
+    log.info("watching %d sources; stop with Ctrl-C", len(specs))
+    try:
+        await stop.wait()
+    finally:
+        log.info("stopping")
+        scheduler.shutdown(wait=False)
+        # Let polls already under way finish their writes before the store closes.
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and "poll" in repr(t.get_coro())]
+        if pending:
+            await asyncio.wait(pending, timeout=30)
+
+
+class ConsoleAlertSender:
+    """Console mode (no token): alerts print to stdout, through the same outbox as Telegram's."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def send_alert(self, row: OutboxRow) -> Sequence[int]:
+        """Print the alert and confirm it."""
+        text = await asyncio.to_thread(plain_alert, self.store, row.document_id)
+        print(f"\n{text}\n", flush=True, file=sys.stdout)
+        return [0]
+
+
+async def _start_bot(bot: TelegramBot, stop: asyncio.Event) -> None:
+    # Telegram may be out of reach (blocked networks, no network): keep the monitor running and retry.
+    while not stop.is_set():
+        try:
+            await bot.start()
+            return
+        except Exception as exc:
+            log.warning("telegram: cannot start (%s); retrying in %.0fs", exc, TELEGRAM_RETRY)
+            try:
+                await asyncio.wait_for(stop.wait(), TELEGRAM_RETRY)
+            except TimeoutError:
+                continue
+
+
+async def serve(parts: Parts, specs: list[SourceSpec], stop: asyncio.Event | None = None) -> None:
+    """Run everything until stopped (SIGINT/SIGTERM or `stop`)."""
+    stop = stop or asyncio.Event()
+    settings = parts.settings
+    bot: TelegramBot | None = None
+    sender: Sender
+    if settings.telegram.token:
+        from bot.telegram import TelegramAlertSender, TelegramBot  # PTB: only with a token
+
+        bot = TelegramBot(settings.telegram, Answers(parts.store, admins=frozenset(settings.telegram.admins)))
+        await asyncio.to_thread(parts.store.unsubscribe, CONSOLE_CHAT, None)
+        sender = TelegramAlertSender(bot, parts.store)
+        bot_task = asyncio.create_task(_start_bot(bot, stop))
+    else:
+        log.info("no Telegram token: console mode, alerts print here")
+        await asyncio.to_thread(parts.store.subscribe, CONSOLE_CHAT, None)
+        sender = ConsoleAlertSender(parts.store)
+    dispatcher = Dispatcher(parts.store, sender, Limits())
+    dispatch_task = asyncio.create_task(dispatcher.run(stop))
+    try:
+        await run_until_stopped(parts, specs, stop)
+    finally:
+        stop.set()
+        await dispatch_task
+        if bot is not None:
+            await bot_task
+            await bot.stop()
+
+
+def run(settings: Settings, specs: list[SourceSpec]) -> None:
+    """`govwatch run` from the command line."""
+
+    async def main() -> None:
+        async with open_parts(settings) as parts:
+            await serve(parts, specs)
+
+    asyncio.run(main())

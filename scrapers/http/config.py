@@ -1,0 +1,31 @@
+"""The fetcher's configuration (the `[fetch]` table of the settings), light enough to load with the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from scrapers.limits import MAX_BODY_BYTES
+
+__all__ = ["FetchConfig"]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    """Timeouts, size cap, politeness and retry settings shared by every fetch (the `[fetch]` table)."""
+
+    # Settings embed this dataclass: an unknown key in `[fetch]` is an error.
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}
+
+    user_agent: str = "Mozilla/5.0 (compatible; govwatch/0.1; +https://github.com/govwatch)"
+    proxy: str | None = None
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 90.0  # wall-clock cap per request, a server trickling bytes included
+    max_bytes: int = MAX_BODY_BYTES  # a larger (decoded) body is cut off while streaming
+    per_host_concurrency: int = 2  # at most this many requests in flight per host
+    per_host_delay: float = 1.0  # minimum seconds between request starts to one host
+    retries: int = 3  # further attempts after the first, on timeouts, connection errors and 5xx; never on 4xx
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    max_redirects: int = 5
