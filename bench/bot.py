@@ -48,9 +48,16 @@ def fill(store: Store, total: int) -> None:
             figs.append(Figure(region.name, region.code, ind.id, str(year), basis, 100.0 + k, ind.unit, 5.0, None, "q"))
         store.save_document(
             NewDocument(
-                canonical_url=f"https://bench.example/{n}.html", source_name="bench", title=f"报告{n}",
-                published=date(2020, 1, 1 + n % 28), kind="bulletin", region=region.name, region_code=region.code,
-                text=f"正文{n}", attachment_url=None, baseline=True,
+                canonical_url=f"https://bench.example/{n}.html",
+                source_name="bench",
+                title=f"报告{n}",
+                published=date(2020, 1, 1 + n % 28),
+                kind="bulletin",
+                region=region.name,
+                region_code=region.code,
+                text=f"正文{n}",
+                attachment_url=None,
+                baseline=True,
             ),
             figs,
         )
@@ -76,9 +83,16 @@ def bench_dispatch(store: Store, chats: int) -> None:
     for chat in range(1, chats + 1):
         store.subscribe(10_000 + chat, "140181")
     new = NewDocument(
-        canonical_url="https://bench.example/new.html", source_name="bench", title="古交市新报告",
-        published=date(2026, 1, 4), kind="plan_report", region="古交市", region_code="140181",
-        text="新报告", attachment_url=None, baseline=False,
+        canonical_url="https://bench.example/new.html",
+        source_name="bench",
+        title="古交市新报告",
+        published=date(2026, 1, 4),
+        kind="plan_report",
+        region="古交市",
+        region_code="140181",
+        text="新报告",
+        attachment_url=None,
+        baseline=False,
     )
     figs = [Figure("古交市", "140181", "gdp", "2025", "estimate", 95.0, "亿元", 1.0, None, "预计完成95亿元")]
     store.save_document(new, figs, alert_regions(new, figs))

@@ -87,8 +87,6 @@ async def open_parts(settings: Settings) -> AsyncIterator[Parts]:
         store.close()
 
 
-
-
 def schedule_sources(scheduler: AsyncIOScheduler, parts: Parts, specs: list[SourceSpec]) -> None:
     """One job per source at its interval, with jitter, never overlapping itself, the first run now."""
     now = datetime.now(UTC)

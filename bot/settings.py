@@ -98,6 +98,18 @@ class SourceSettings(_Strict):
 
     _url = field_validator("url")(_check_url)
 
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from parsers.regions import Gazetteer  # the table is read only when a source names a region
+
+        problem = Gazetteer.default().resolve(value).problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
     @field_validator("interval", mode="before")
     @classmethod
     def _interval(cls, value: object) -> float | None:

@@ -168,6 +168,11 @@ def ytd_month(m: re.Match[str]) -> int:
     return int(m.group("m") or m.group("m2"))
 
 
+def period_label(year: int, month: int | None) -> str:
+    """The contract's period: `2025` for a whole year, `2025-09` through September; `1-12月` is the whole year."""
+    return f"{year}-{month:02d}" if month and month < 12 else str(year)
+
+
 def ytd_before(text: str, end: int) -> tuple[int | None, int] | None:
     """The year-to-date period named nearest before `end` as (year or None, month), if any."""
     found: tuple[int | None, int] | None = None

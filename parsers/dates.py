@@ -192,3 +192,23 @@ def date_from_url(url: str | None, latest: dt.date | None = None) -> dt.date | N
             if found is not None and found <= newest:
                 return found
     return None
+
+
+# Relative dates as news portals print them beside a link: a word → days ago, or a count of a unit → days per unit.
+RELATIVE_DAY_WORDS: dict[str, int] = {"刚刚": 0, "今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+RELATIVE_UNITS: dict[str, int] = {
+    "秒": 0, "秒钟": 0, "分钟": 0, "分": 0, "小时": 0, "天": 1, "日": 1, "周": 7, "星期": 7,
+}  # fmt: skip
+_RELATIVE_RE = re.compile(
+    r"(?P<n>\d{1,3})\s*(?:个)?\s*(?P<unit>" + "|".join(sorted(RELATIVE_UNITS, key=len, reverse=True)) + r")\s*前"
+    r"|(?P<word>" + "|".join(RELATIVE_DAY_WORDS) + r")"
+)
+
+
+def relative_date(text: str, today: dt.date) -> dt.date | None:
+    """The date a relative stamp means (`3小时前`, `昨天 19:14`, `前天`, `5天前`, `2周前`), counted from today."""
+    m = _RELATIVE_RE.search(text.translate(_FOLD))
+    if m is None:
+        return None
+    days = RELATIVE_DAY_WORDS[m["word"]] if m["word"] else int(m["n"]) * RELATIVE_UNITS[m["unit"]]
+    return today - dt.timedelta(days=days)

@@ -13,6 +13,7 @@ from parsers.indicators import Mention, Synonym, find_mentions, indicators
 from parsers.model import Figure
 from parsers.periods import period_and_basis
 from parsers.reading_units import Unit, reading_units
+from parsers.region_text import SELF_REFERENCE
 from parsers.regions import Gazetteer, Region, RegionMatch
 from parsers.segment import Reading, clause_end, clause_start, read_group
 from parsers.tables import table_figures
@@ -89,7 +90,7 @@ def _sentence_figures(
     # `“十四五”以来，…年均增长5.6%，人均…由2020年的5.1万元提高到2024年的7.2万元`: only dated levels count.
     multi_year = any(w in opening for w in ctx.MULTI_YEAR_WORDS)
     breaks = [m.start() for m in CLAUSE_BREAK_RE.finditer(text, start, end)]
-    regions = gaz.find_all(text[start:end])
+    regions = gaz.find_all(text[start:end], region)
     found: Found = []
     shared: list[Region] = []  # `交城县、文水县…分别增长9.6%和8.3%`: regions sharing the names after them
     for group in _groups(text, start, mentions):
@@ -98,7 +99,7 @@ def _sentence_figures(
         ids = [i for _, syn in group for i in syn.indicators]
         c_start = clause_start(breaks, start, head.start)
         shared = _region_list(text, regions, start, c_start, head.start) or shared
-        where = _region_before(regions, start, c_start, head.start)
+        where = _region_before(text, regions, start, c_start, head.start)
         for reading in read_group(text, ids, group[-1][0].end, nxt, breaks):
             if multi_year and reading.year is None:
                 continue
@@ -193,12 +194,16 @@ def _region_list(text: str, regions: list[RegionMatch], s_start: int, c_start: i
     return [r.region for r in chain] if len(chain) >= 2 else []
 
 
-def _region_before(regions: list[RegionMatch], s_start: int, c_start: int, pos: int) -> Region | None:
+def _region_before(text: str, regions: list[RegionMatch], s_start: int, c_start: int, pos: int) -> Region | None:
+    """The region named nearest before `pos` in its clause, unless 全县/全市/我区… after it points back at the
+    document's own region (None)."""
     best = None
     for r in regions:
         if c_start <= s_start + r.start and s_start + r.end <= pos:
-            best = r.region
-    return best
+            best = r
+    if best is None or SELF_REFERENCE.search(text, s_start + best.end, pos):
+        return None
+    return best.region
 
 
 def _spread_fenbie(text: str, found: Found) -> Found:

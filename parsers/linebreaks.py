@@ -175,3 +175,81 @@ _PUNCT_GAP = re.compile(r"[ \t\u00a0]+(?=[，。；：、！？）」』”》])
 def squeeze_cjk_spaces(text: str) -> str:
     """Remove spaces between CJK characters and around CJK punctuation (justification artefacts)."""
     return _PUNCT_GAP.sub("", _CJK_GAP.sub("", text))
+
+
+# --- hard-wrapped text (fixed-width reposts, text copied out of PDFs) ---------------------------------------------
+
+# A text is hard-wrapped when many lines stop at one column without ending a sentence: the wrap column is at least
+# this wide (20 CJK characters), and this share of the lines (and at least MIN_WRAPPED of them) reach it.
+MIN_WRAP_WIDTH = 40
+WRAP_SHARE = 0.3
+MIN_WRAPPED = 3
+# A line this close to the wrap column (as a share of it) was cut by the width, not by its author.
+AT_WRAP_RATIO = 0.85
+# A time phrase left alone at a line's end runs on into the figure on the next line (`全年\n地区生产总值…`).
+DANGLING_TIME_WORDS: tuple[str, ...] = (
+    "全年", "今年", "去年", "上年", "本年", "同期", "上半年", "下半年", "前三季度", "一季度", "第一季度", "全县",
+    "全市", "全区", "全旗", "全省",
+)  # fmt: skip
+# Reach of the look at both sides of a break for a vocabulary name cut in two (`社会消\n费品零售总额`).
+NAME_REACH = 12
+_TABLE_CELLS = re.compile(r"\t|\s[|｜]\s")
+
+
+def _is_table_line(line: str) -> bool:
+    return bool(_TABLE_CELLS.search(line))
+
+
+def _fast_width(line: str) -> int:
+    """Display width, counting every non-ASCII character as wide: close enough to find a wrap column, and
+    a hundred times faster than asking unicodedata about each character."""
+    return 2 * len(line) - len(line.encode("ascii", "ignore"))
+
+
+def _wrap_width(lines: list[str]) -> float:
+    """The column a hard-wrapped text stops at, or 0 when its lines are not cut at one width."""
+    open_ended = [ln.strip() for ln in lines if ln.strip() and ln.strip()[-1] not in SENTENCE_ENDS]
+    if len(open_ended) < MIN_WRAPPED:
+        return 0.0  # paragraphs end their lines: nothing was cut
+    filled = [ln.strip() for ln in lines if ln.strip() and not _is_table_line(ln)]
+    if len(filled) < MIN_LINES_FOR_WIDTH:
+        return 0.0
+    widths = sorted(_fast_width(ln) for ln in filled)
+    wrap = widths[int(len(widths) * 0.9)]
+    if wrap < MIN_WRAP_WIDTH:
+        return 0.0
+    cut = [ln for ln in open_ended if _fast_width(ln) >= AT_WRAP_RATIO * wrap and not _is_table_line(ln)]
+    return float(wrap) if len(cut) >= max(MIN_WRAPPED, WRAP_SHARE * len(filled)) else 0.0
+
+
+def _splits_name(prev: str, nxt: str) -> bool:
+    """A vocabulary name is cut in two by the break (`社会消` | `费品零售总额`), or starts the next line after a
+    dangling time phrase (`全年` | `地区生产总值`)."""
+    from parsers.indicators import find_mentions  # the vocabulary is built on first use
+
+    left, right = prev[-NAME_REACH:], nxt[:NAME_REACH]
+    if prev.endswith(DANGLING_TIME_WORDS) and any(m.start == 0 for m in find_mentions(right)):
+        return True
+    return any(m.start < len(left) < m.end for m in find_mentions(left + right))
+
+
+def rejoin_hard_wraps(text: str) -> str:
+    """Rejoin sentences a fixed-width layout cut: everywhere in a hard-wrapped text, and wherever a break cuts a
+    vocabulary name in two. Paragraph ends (a sentence end, a short last line), headings and table rows stay."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    wrap = _wrap_width(lines)
+    out: list[str] = [lines[0]]
+    for line in lines[1:]:
+        prev, nxt = out[-1].rstrip(), line.strip()
+        joinable = prev and nxt and prev[-1] not in SENTENCE_ENDS and not _is_table_line(prev + nxt)
+        if (
+            joinable
+            and not _is_heading(nxt)
+            and ((wrap and _joins(prev.strip(), nxt, wrap)) or _splits_name(prev, nxt))
+        ):
+            out[-1] = _glue(prev, nxt)
+        else:
+            out.append(line)
+    return "\n".join(out)

@@ -7,6 +7,7 @@ import re
 from importlib import resources
 from typing import Any
 
+from parsers.linebreaks import rejoin_hard_wraps
 from parsers.numerals import DIGITS, rewrite_numerals
 
 __all__ = [
@@ -89,6 +90,8 @@ _LOST_RUN_RE = re.compile(rf"[?？](?<=[{_CJK}].)(?:(?<=\?)[?？]*|(?<=？)[?？
 _ZERO_RUN_RE = re.compile(rf"[{ZERO_LOOKALIKES}]+")
 # Each starts with a digit so that re can skip ahead quickly; the leading digit is put back.
 _DECIMAL_POINT_RE = re.compile(r"([0-9])(?: +[.．] *|[.．] +|．)(?=[0-9])")
+# A decimal point typed twice (`14..3%`) is one point: no report writes a range that way.
+_DOUBLED_POINT_RE = re.compile(r"(?<=[0-9])[.．]{2,3}(?=[0-9])")
 _THOUSANDS_RE = re.compile(r"[0-9](?<![0-9.,].)[0-9]{0,2}(?: [0-9]{3})+(?![0-9])")
 _SPACE_BEFORE_PERCENT_RE = re.compile(r"([0-9]) +%")
 _SURROGATES_RE = re.compile("([\ud800-\udfff]+)")
@@ -226,8 +229,9 @@ def fold_noise(text: str) -> str:
 
 
 def collapse_number_spaces(text: str) -> str:
-    """Spaces inside numbers removed: `1 234.5` → 1234.5, `12. 16` → 12.16, `3 . 8 %` → 3.8%, `1．5` → 1.5."""
+    """Numbers repaired: `1 234.5` → 1234.5, `12. 16` → 12.16, `3 . 8 %` → 3.8%, `1．5` → 1.5, `14..3` → 14.3."""
     text = _THOUSANDS_RE.sub(lambda m: m[0].replace(" ", ""), text)
+    text = _DOUBLED_POINT_RE.sub(".", text)
     text = _DECIMAL_POINT_RE.sub(r"\1.", text)
     return _SPACE_BEFORE_PERCENT_RE.sub(r"\1%", text)
 
@@ -246,6 +250,6 @@ def normalize_text(text: str) -> str:
     # Width folding comes first so that its output (`\ｎ` → `\n`, `（ｇè）`) cannot form what an earlier
     # step looks for; the spaces inside numbers go last, after numerals have become digits.
     text = normalize_line_breaks(fold_width(drop_private_use(text)))
-    text = to_simplified(strip_pinyin(text))
+    text = rejoin_hard_wraps(to_simplified(strip_pinyin(text)))
     text = rewrite_numerals(fold_noise(text))
     return collapse_number_spaces(text)

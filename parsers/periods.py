@@ -37,7 +37,7 @@ def period_and_basis(
         if published is None:
             return None, basis
         year = ctx.default_year(published, basis, month)
-    return (f"{year}-{month:02d}" if month else str(year)), basis
+    return ctx.period_label(year, month), basis
 
 
 def _year_month(

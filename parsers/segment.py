@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -21,6 +22,12 @@ GROWTH_CLAUSE_OPENERS = (
     "分别",
     "与上年相比",
 )
+# Asides between 同比 and its verb: `同比(下同)增长`, `同比（按可比价格计算）增长`.
+ASIDE_RE = re.compile(r"[（(][^）)]{0,20}[）)]")
+# A clause that opens with these states how much a level changed, not a new subject.
+CHANGE_WORDS = ("增长", "增加", "下降", "减少", "提高", "上升", "增收", "减收", "净增", "多", "少")
+# …or says how it was computed (`按不变价格计算`, `扣除价格因素`, `同口径`).
+METHOD_ASIDES = ("按", "扣除", "剔除", "同口径", "可比口径", "若")
 # An amount right after these is a change or an old level — not the level itself.
 NOT_LEVEL_BEFORE = ("增长", "增加", "增收", "下降", "减少", "减收", "降低", "提高", "其中")
 NOT_LEVEL_AFTER = ("的", "大关", "及")
@@ -100,17 +107,41 @@ def _pick(fitting: list[Amount], k: int, n: int) -> Amount | None:
     return fitting[1] if len(fitting) > 1 and fitting[0].floor else fitting[0]
 
 
-def growth_for(text: str, seg_start: int, nxt: int, breaks: list[int]) -> Growth | None:
-    """The growth rate of the name just before seg_start: in its own clause, or opening a later one."""
-    growth = find_growth(text, seg_start, nxt)
-    if growth is None or growth.start < clause_end(breaks, seg_start, nxt):
-        return growth
-    lead = text[clause_start(breaks, seg_start, growth.start) : growth.start].strip()
+def _growth_lead(lead: str) -> bool:
+    """Whether a clause's text before a growth rate says nothing of a new subject (`同比(下同)`, `比上年`)."""
+    lead = ASIDE_RE.sub("", lead.strip())
     for opener in GROWTH_CLAUSE_OPENERS:
         lead = lead.removeprefix(opener)
-    if len(lead) <= 1 and "其中" not in text[seg_start : growth.start]:
+    return len(lead) <= 1
+
+
+def _change_clause(clause: str) -> bool:
+    """A clause between a level and its growth that only states the change (`比上年增加1.2亿元`) or the method."""
+    body = ASIDE_RE.sub("", clause.strip())
+    for opener in GROWTH_CLAUSE_OPENERS:
+        body = body.removeprefix(opener)
+    if body.startswith(CHANGE_WORDS) or body.startswith(VALUE_VERBS):
+        return True  # the change, or the level restated (`突破1300亿元，达到1316.8亿元`)
+    return body.startswith(METHOD_ASIDES) and len(body) <= 16
+
+
+def growth_for(text: str, seg_start: int, nxt: int, breaks: list[int]) -> Growth | None:
+    """The growth rate of the name just before seg_start: in its own clause, or opening a later one.
+
+    A later clause counts only when nothing between says something of another subject: in
+    `一般公共预算收入完成2.05亿元，争取上级转移支付资金12亿元，增长15%` the 15% is the transfers'.
+    """
+    growth = find_growth(text, seg_start, nxt)
+    own_end = clause_end(breaks, seg_start, nxt)
+    if growth is None or growth.start < own_end:
         return growth
-    return None
+    g_start = clause_start(breaks, seg_start, growth.start)
+    if not _growth_lead(text[g_start : growth.start]) or "其中" in text[seg_start : growth.start]:
+        return None
+    edges = sorted({own_end, g_start - 1, *(b for b in breaks if own_end < b < g_start - 1)})
+    if any(not _change_clause(text[a + 1 : b]) for a, b in itertools.pairwise(edges)):
+        return None
+    return growth
 
 
 def level_amounts(text: str, seg_start: int, nxt: int, breaks: list[int], growth: Growth | None) -> list[Amount]:

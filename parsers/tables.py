@@ -197,7 +197,7 @@ def _period(scope: ctx.Scope, published: date | None, basis: Basis) -> str | Non
         if published is None:
             return None
         year = ctx.default_year(published, basis, scope.ytd_month)
-    return f"{year}-{scope.ytd_month:02d}" if scope.ytd_month else str(year)
+    return ctx.period_label(year, scope.ytd_month)
 
 
 def _fig(

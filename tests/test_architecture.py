@@ -69,5 +69,8 @@ def test_no_module_name_repeats_across_packages() -> None:
 def test_the_guard_catches_an_upward_import_even_inside_a_function(tmp_path: Path) -> None:
     module = tmp_path / "leaky.py"
     module.write_text("import sqlalchemy\n\ndef f():\n    from bot.app import run\n    import scrapers.monitor\n")
-    assert layer_violations("storage", [module]) == ["leaky.py:4 imports bot.app", "leaky.py:5 imports scrapers.monitor"]
+    assert layer_violations("storage", [module]) == [
+        "leaky.py:4 imports bot.app",
+        "leaky.py:5 imports scrapers.monitor",
+    ]
     assert layer_violations("bot", [module]) == []

@@ -229,7 +229,7 @@ def _free_text(text: str, gazetteer: Gazetteer) -> Request:
     year, rest = _take_year(rest)
     found, rest = find_indicators(rest)
     codes = tuple(m.group() for m in _CODE.finditer(rest) if gazetteer.by_code(m.group()))
-    regions = (*codes, *(m.surface for m in gazetteer.find_all(_CODE.sub(" ", rest))))
+    regions = (*codes, *(m.surface for m in gazetteer.find_all(_CODE.sub(" ", rest), prose=False)))
     regions = tuple(dict.fromkeys(regions))
     implied = IMPLIED_COMMANDS[(min(len(regions), 2), bool(found))]
     return Request(command or implied, rest.strip(), regions, found, year, free=True)

@@ -23,11 +23,7 @@ def figures(args: argparse.Namespace, settings: Settings) -> int:
     if args.region:
         res = Gazetteer.default().resolve(args.region)
         if res.region is None:
-            hint = "、".join(r.name for r in res.candidates[:5])
-            print(
-                f"govwatch figures: unknown region {args.region!r}" + (f" (did you mean {hint}?)" if hint else ""),
-                file=sys.stderr,
-            )
+            print(f"govwatch figures: {res.problem(args.region)}", file=sys.stderr)
             return 1
         region_code = res.region.code
     indicator = None
@@ -91,5 +87,3 @@ def _figure_cells(f: StoredFigure, plain: bool) -> list[str]:
         title if plain else title[:30],
         f.document_url,
     ]
-
-

@@ -43,6 +43,12 @@ def read_source(source: str) -> bytes | str:
 
 def run(args: argparse.Namespace) -> int:
     """Run `govwatch parse` with parsed arguments; returns the exit status."""
+    if args.region:
+        from parsers.regions import Gazetteer
+
+        problem = Gazetteer.default().resolve(args.region).problem(args.region)
+        if problem is not None:
+            return fail(problem)
     data = read_source(args.source)
     if isinstance(data, str):
         return fail(data)

@@ -30,6 +30,7 @@ _HTML_MARKERS: tuple[str, ...] = ("<!doctype html", "<html", "<head", "<body")
 # Feed entry date fields, best first (RSS pubDate is `published`, dc:date and Atom's are `updated`).
 FEED_DATE_FIELDS: tuple[str, ...] = ("published", "updated", "created")
 
+
 def looks_like_feed(text: str) -> bool:
     """Whether text opens with an RSS, Atom or RDF root element."""
     return _FEED_ROOT.match(text[:SNIFF_CHARS].lstrip("\ufeff")) is not None

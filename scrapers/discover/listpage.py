@@ -4,217 +4,64 @@ Every article link's ancestors are candidate items; an item's parent is its cont
 grouped by shape (the container's ancestry of tags and classes, its tag, the item's tag), so two
 columns of one list count together; the group with the most items holding a title-like link and a
 date beside it wins. Page furniture (navigation, breadcrumbs, hot/related boxes, friend links,
-pagination) never competes: its containers are recognised by tag, class and box heading.
+pagination) never competes: its containers are recognised by tag, class and box heading (`boxes`).
+
+Once a list is chosen it is completed: entries whose titles are too short or in another script to have
+competed (`公 示`, `GDP Q3`) join it from its own containers, and dated rows that broken markup split off
+its edges (a stray `</table>` after the first row) join it back. A column holding a single report is a list
+of one when nothing else on the page is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from parsers.dates import make_date, parse_date
+from scrapers.discover.boxes import PageFacts, under_box_heading
+from scrapers.discover.entries import entry_like, item_date, link_title, read_item, title_like
 from scrapers.discover.items import Found
 from scrapers.discover.urls import canonical_url, followable
-from scrapers.extract.htmltree import Node, squash
+from scrapers.extract.htmltree import Node
 
-# A link is an article title when it has this many letters/digits/ideographs, mostly CJK.
-MIN_TITLE_CHARS = 6
-MIN_CJK_SHARE = 0.5
+__all__ = ["list_items"]
+
 # Without dates anywhere, only longer titles count: menus are made of 4–8 character links.
 FALLBACK_MIN_TITLE_CHARS = 10
-# A list needs this many items to be one (a lone dated link is a byline or a sidebar teaser).
+# A list needs this many items to be one (a lone dated link is a byline or a sidebar teaser) …
 MIN_ITEMS = 2
 FALLBACK_MIN_ITEMS = 3
+# … unless it is an entry of a list-shaped element and nothing else on the page is a list.
+LIST_ITEM_TAGS = frozenset({"li", "tr", "dd", "dt"})
+LIST_CONTAINER_TAGS = frozenset({"ul", "ol", "table", "tbody", "dl"})
 # An item holds one article link (two when a column link sits beside it); more makes it a block.
 MAX_TITLE_LINKS_PER_ITEM = 2
 # Items are sought at most this many levels above their link (tr > td > div > a is three).
 ITEM_LEVELS = 6
-# Text chunks longer than this are summaries, not the date beside a link.
-MAX_DATE_CHUNK = 40
-# A year-less date this far ahead of `today` still counts as this year's (the site is UTC+8, the
-# caller's clock may be behind it); further ahead, it is last year's (`12-30` seen on 01-05).
-FUTURE_GRACE = dt.timedelta(days=1)
 
-# Containers inside these tags are page furniture. (Not <form>: ASP.NET pages wrap the whole body in one.)
-FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside", "select", "script", "style", "noscript"})
-# …and inside elements whose id/class holds one of these (substring, case-insensitive).
-FURNITURE_CLASSES: tuple[str, ...] = (
-    "nav", "menu", "header", "footer", "breadcrumb", "crumb", "sidebar", "friend", "yqlj", "youqing",
-    "related", "xgxw", "recommend", "tuijian", "paihang", "remen", "redian", "rdxw", "copyright",
-    "pagination", "pager", "fenye", "dqwz", "location",
-)  # fmt: skip
-# …or these, as the start of a word (`hot-news`, `rank_list`, but not `photo`).
-FURNITURE_CLASS_WORDS: tuple[str, ...] = ("hot", "rank", "foot", "share", "position")
-_FURNITURE_CLASS = re.compile(
-    "|".join([*map(re.escape, FURNITURE_CLASSES), *(rf"(?<![a-z]){re.escape(w)}" for w in FURNITURE_CLASS_WORDS)]),
-    re.IGNORECASE,
-)
-# A box whose heading (a short text just before the list) holds one of these is not the main list.
-BOX_HEADING_WORDS: tuple[str, ...] = (
-    "热点", "热门", "推荐", "排行", "相关", "友情链接", "猜你喜欢", "点击榜", "阅读榜", "网站导航", "快速导航",
-    "熱點", "熱門", "推薦", "相關", "友情鏈接", "點擊榜", "閱讀榜", "網站導航", "快速導航",
-)  # fmt: skip
-BOX_HEADING_MAX_CHARS = 12
-# A short text holding one of these is a breadcrumb (首页 > 热点新闻), not a box heading.
-BREADCRUMB_SEPARATORS: tuple[str, ...] = (">", "＞", "›", "»", "→")
-# Siblings that are never seen on the page, so never a heading.
-INVISIBLE_TAGS = frozenset({"head", "script", "style", "noscript", "template"})
-# Headings are looked for before the container and before this many of its ancestors.
-HEADING_LEVELS = 3
-# Link texts that page through or out of a list, never an article.
-PAGING_WORDS: tuple[str, ...] = (
-    "上一页", "下一页", "首页", "尾页", "末页", "更多", "查看更多", "返回列表", "返回首页", "跳转",
-    "上一頁", "下一頁", "首頁", "尾頁", "末頁", "返回首頁", "跳轉",
-    r"第\s*\d+\s*页", r"共\s*\d+\s*页",
-)  # fmt: skip
-NOT_TITLES = re.compile("^(?:" + "|".join(PAGING_WORDS) + ")")
-# Only a short link text is taken for a paging word (`首页推荐…` may well be a title).
-PAGING_MAX_CHARS = 15
-# Markers of pinned items that CMSes print into the title.
-PIN_MARKER = re.compile(r"^\s*[\[【(（]?\s*(?:置顶|顶|荐)\s*[\]】)）]\s*|^\s*置顶\s*")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+Shape = tuple[object, ...]
+Score = tuple[int, int, int, Shape]
 
 
 @dataclass(slots=True)
-class _Shape:
+class _Group:
     """Candidate items sharing one shape; the list is the best-scoring shape."""
 
     items: list[Node] = field(default_factory=list)
     containers: set[Node] = field(default_factory=set)
 
 
-def title_like(text: str, min_chars: int = MIN_TITLE_CHARS) -> bool:
-    """Long enough, mostly CJK and not a pagination word: an article title, not a menu entry."""
-    alnum = sum(ch.isalnum() for ch in text)
-    if alnum < min_chars or (len(text) <= PAGING_MAX_CHARS and NOT_TITLES.match(text)):
-        return False
-    return len(_CJK.findall(text)) >= MIN_CJK_SHARE * alnum
+@dataclass(slots=True)
+class _Candidates:
+    """A page's candidate items by shape, each item's article link and date, and the order of title links."""
+
+    groups: dict[Shape, _Group]
+    links: dict[Node, Node]
+    dates: dict[Node, dt.date | None]
+    order: dict[Node, int]  # a title link → its rank among all title links, in page order
 
 
-def link_title(link: Node) -> str:
-    """A link's title: its text, or its title attribute when the text is a truncation of it."""
-    text = squash(link.text_content())
-    stated = squash(link.get("title") or "")
-    stem = text.rstrip(".。…· ")
-    if len(stated) > len(text) and stated.startswith(stem):
-        text = stated
-    return PIN_MARKER.sub("", text).strip()
-
-
-@lru_cache(maxsize=8192)
-def read_date(text: str, today: dt.date) -> dt.date | None:
-    """A list date in any usual form; year-less ones take today's year, or last year's if that is future."""
-    text = text.strip()
-    if not text or len(text) > MAX_DATE_CHUNK * 2:
-        return None
-    found = parse_date(text)
-    if found is not None:
-        return found
-    found = parse_date(text, default_year=today.year)
-    if found is None or found <= today + FUTURE_GRACE:
-        return found
-    return make_date(today.year - 1, found.month, found.day)
-
-
-def _chunks(item: Node) -> Iterator[tuple[str, Node]]:
-    """The item's non-empty text pieces with the element each sits in."""
-    for piece in item.xpath(".//text()"):
-        owner = piece.getparent()
-        if piece.is_tail:
-            owner = owner.getparent()
-        text = squash(str(piece))
-        if text and owner is not None and owner.tag not in ("script", "style"):
-            yield text, owner
-
-
-def item_date(item: Node, link: Node, today: dt.date) -> tuple[dt.date | None, str]:
-    """The date beside the link in its item (outside the link first), with the text it was read from."""
-    inside = set(link.iter())
-    outside: list[str] = []
-    within: list[str] = []
-    for text, owner in _chunks(item):
-        if len(text) <= MAX_DATE_CHUNK:
-            (within if owner in inside else outside).append(text)
-    # Split dates (`<b>2025</b>-01-20`) are read from the joined outside text.
-    candidates = [*outside, " ".join(outside), *(t for t in within if not title_like(t))]
-    for text in candidates:
-        found = read_date(text, today)
-        if found is not None:
-            return found, text
-    return None, ""
-
-
-def read_item(item: Node, link: Node, base: str, today: dt.date, date_node: Node | None = None) -> Found | None:
-    """The item a link stands for (None when the link leads nowhere worth fetching)."""
-    url = followable(link.get("href"), base)
-    if url is None:
-        return None
-    title = link_title(link)
-    if date_node is not None:
-        published = read_date(squash(date_node.text_content()), today)
-    else:
-        published, source = item_date(item, link, today)
-        if source and source in title:  # the date printed inside the link is not part of the title
-            title = squash(title.replace(source, ""))
-    return Found(url, title, published)
-
-
-def _own_furniture(node: Node) -> bool:
-    if node.tag in FURNITURE_TAGS:
-        return True
-    marker = f"{node.get('id', '')} {node.get('class', '')}"
-    return bool(marker.strip()) and _FURNITURE_CLASS.search(marker) is not None
-
-
-def _previous_text(node: Node) -> str:
-    """The text of the nearest preceding sibling that has any."""
-    for sibling in node.itersiblings(preceding=True):
-        if not isinstance(sibling.tag, str) or sibling.tag in INVISIBLE_TAGS:
-            continue
-        if text := squash(sibling.text_content()):
-            return text
-    return ""
-
-
-def _under_box_heading(container: Node) -> bool:
-    """The nearest short heading before the container (or its ancestors) names a furniture box."""
-    node = container
-    for _ in range(HEADING_LEVELS):
-        text = _previous_text(node)
-        if text and len(text) <= BOX_HEADING_MAX_CHARS and not any(sep in text for sep in BREADCRUMB_SEPARATORS):
-            return any(word in text for word in BOX_HEADING_WORDS)
-        node = node.getparent()
-        if node is None:
-            break
-    return False
-
-
-class _Page:
-    """Memoised per-node facts of one parsed page."""
-
-    def __init__(self) -> None:
-        self.furniture: dict[Node, bool] = {}
-        self.paths: dict[Node, tuple[tuple[str, str], ...]] = {}
-
-    def in_furniture(self, node: Node | None) -> bool:
-        if node is None or not isinstance(node.tag, str):
-            return False
-        if node not in self.furniture:
-            self.furniture[node] = _own_furniture(node) or self.in_furniture(node.getparent())
-        return self.furniture[node]
-
-    def path(self, node: Node | None) -> tuple[tuple[str, str], ...]:
-        if node is None:
-            return ()
-        if node not in self.paths:
-            self.paths[node] = (*self.path(node.getparent()), (node.tag, " ".join(sorted(node.classes))))
-        return self.paths[node]
-
-
-def _title_links(root: Node, base: str) -> Iterator[tuple[Node, str, str]]:
+def _title_links(root: Node, base: str, cjk_share: float) -> Iterator[tuple[Node, str, str]]:
     """Every link that looks like an article title: (link, canonical URL, title)."""
     own = canonical_url(base)
     for link in root.iter("a"):
@@ -222,85 +69,152 @@ def _title_links(root: Node, base: str) -> Iterator[tuple[Node, str, str]]:
         if url is None or url == own:
             continue
         title = link_title(link)
-        if title_like(title):
+        if title_like(title, cjk_share=cjk_share):
             yield link, url, title
 
 
-def _candidates(root: Node, base: str) -> dict[Node, dict[str, Node]]:
+def _holders(links: list[tuple[Node, str, str]]) -> dict[Node, dict[str, Node]]:
     """Candidate items (a title link and up to ITEM_LEVELS of its ancestors) → their title links by URL."""
     holders: dict[Node, dict[str, Node]] = {}
-    for link, url, title in _title_links(root, base):
+    for link, url, title in links:
         node = link
         for _ in range(ITEM_LEVELS):
             parent = node.getparent()
             if parent is None or parent.tag in ("html", "head"):
                 break
-            links = holders.setdefault(node, {})
-            best = links.get(url)
+            held = holders.setdefault(node, {})
+            best = held.get(url)
             if best is None or len(link_title(best)) < len(title):
-                links[url] = link
+                held[url] = link
             node = parent
-    return {node: links for node, links in holders.items() if len(links) <= MAX_TITLE_LINKS_PER_ITEM}
+    return {node: held for node, held in holders.items() if len(held) <= MAX_TITLE_LINKS_PER_ITEM}
 
 
-def _main_link(links: dict[str, Node]) -> Node:
-    """The item's article link: the one with the longest title (a column link sits beside it)."""
-    return max(links.values(), key=lambda link: len(link_title(link)))
-
-
-def _shapes(root: Node, base: str) -> tuple[dict[tuple[object, ...], _Shape], dict[Node, Node]]:
-    """Candidate items grouped by shape, page furniture left out; and each item's article link."""
-    page = _Page()
-    shapes: dict[tuple[object, ...], _Shape] = {}
-    main_links: dict[Node, Node] = {}
+def _candidates(root: Node, base: str, today: dt.date, cjk_share: float) -> _Candidates:
+    """Candidate items grouped by shape, page furniture left out."""
+    page = PageFacts()
+    links = list(_title_links(root, base, cjk_share))
+    found = _Candidates({}, {}, {}, {link: i for i, (link, _, _) in enumerate(links)})
     excluded: dict[Node, bool] = {}
-    for item, links in _candidates(root, base).items():
+    for item, held in _holders(links).items():
         container = item.getparent()
         if container not in excluded:
-            excluded[container] = page.in_furniture(container) or _under_box_heading(container)
+            excluded[container] = page.in_furniture(container) or under_box_heading(container)
         if excluded[container]:
             continue
         # The container's own class is left out: two columns of one list (ul.left, ul.right) are one shape.
-        shape = shapes.setdefault((page.path(container.getparent()), container.tag, item.tag), _Shape())
-        shape.items.append(item)
-        shape.containers.add(container)
-        main_links[item] = _main_link(links)
-    return shapes, main_links
+        group = found.groups.setdefault((page.path(container.getparent()), container.tag, item.tag), _Group())
+        group.items.append(item)
+        group.containers.add(container)
+        found.links[item] = max(held.values(), key=lambda link: len(link_title(link)))
+        found.dates[item] = item_date(item, found.links[item], today)[0]
+    return found
 
 
-def _best(scored: list[tuple[int, int, int, tuple[object, ...]]], minimum: int) -> tuple[object, ...] | None:
-    """The key of the top score (most items, then fewest containers, then most title text)."""
-    if not scored:
-        return None
-    best = max(scored, key=lambda s: s[:3])
-    return best[3] if best[0] >= minimum else None
+def _best(cands: _Candidates, counted: dict[Shape, list[Node]], minimum: int) -> Shape | None:
+    """The shape of the top score (most items, then fewest containers, then most title text)."""
+    scored: list[Score] = [
+        (len(items), -len(cands.groups[key].containers), sum(len(link_title(cands.links[i])) for i in items), key)
+        for key, items in counted.items()
+    ]
+    best = max(scored, key=lambda s: s[:3], default=None)
+    return best[3] if best is not None and best[0] >= minimum else None
+
+
+def _dated(cands: _Candidates) -> dict[Shape, list[Node]]:
+    return {key: [i for i in g.items if cands.dates[i] is not None] for key, g in cands.groups.items()}
+
+
+def _single_entry(cands: _Candidates) -> Shape | None:
+    """A column listing one dated report: the list-shaped group whose one dated item has the longest title."""
+    singles = {
+        key: items
+        for key, items in _dated(cands).items()
+        if len(items) == 1 and (key[2] in LIST_ITEM_TAGS or key[1] in LIST_CONTAINER_TAGS)
+    }
+    return _best(cands, singles, 1)
+
+
+def _choose(root: Node, base: str, today: dt.date) -> tuple[_Candidates, Shape] | None:
+    """The candidates and the shape of the page's article list, or None when it has none."""
+    cands = _candidates(root, base, today, cjk_share=0.5)
+    chosen = _best(cands, _dated(cands), MIN_ITEMS)
+    if chosen is None:
+        # Titles mostly in digits or Latin letters (`2025年1-10月GDP`) still make a dated list.
+        relaxed = _candidates(root, base, today, cjk_share=0.0)
+        chosen = _best(relaxed, _dated(relaxed), MIN_ITEMS)
+        cands = relaxed if chosen is not None else cands
+    if chosen is None:
+        # No dated list: the densest list of long-titled links in the main content.
+        long_titled = {
+            key: [i for i in g.items if title_like(link_title(cands.links[i]), FALLBACK_MIN_TITLE_CHARS)]
+            for key, g in cands.groups.items()
+        }
+        chosen = _best(cands, long_titled, FALLBACK_MIN_ITEMS) or _single_entry(cands)
+    return None if chosen is None else (cands, chosen)
+
+
+def _absorb_edges(cands: _Candidates, key: Shape, items: list[Node]) -> list[Node]:
+    """Dated items of the same tag that broken markup put just before or after the list join it again."""
+    by_rank: dict[int, Node] = {}
+    for group in cands.groups.values():
+        for item in group.items:
+            rank = cands.order[cands.links[item]]
+            held = by_rank.get(rank)
+            # Of the nested candidates of one link, the innermost element of the list's item tag.
+            if item.tag == key[2] and cands.dates[item] and (held is None or _depth(item) > _depth(held)):
+                by_rank[rank] = item
+    ranks = sorted(cands.order[cands.links[i]] for i in items)
+    if not ranks:
+        return items
+    low, high = ranks[0], ranks[-1]
+    extra: list[Node] = []
+    for step, edge in ((-1, low), (1, high)):
+        rank = edge + step
+        while (stray := by_rank.get(rank)) is not None and stray not in items:
+            extra.append(stray)
+            rank += step
+    return [*items, *extra]
+
+
+def _depth(node: Node) -> int:
+    return sum(1 for _ in node.iterancestors())
+
+
+def _fill_entries(
+    cands: _Candidates, key: Shape, items: list[Node], base: str, today: dt.date
+) -> list[tuple[Node, Node]]:
+    """The list's items with their links, plus the dated entries of its containers too short to compete."""
+    chosen = {item: cands.links[item] for item in items}
+    for container in cands.groups[key].containers:
+        for child in container:
+            if child in chosen or child.tag != key[2]:
+                continue
+            link = next((a for a in child.iter("a") if followable(a.get("href"), base)), None)
+            if link is not None and entry_like(link_title(link)) and item_date(child, link, today)[0]:
+                chosen[child] = link
+    return list(chosen.items())
+
+
+def _page_order(root: Node, pairs: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:
+    position = {node: i for i, node in enumerate(root.iter())}
+    return sorted(pairs, key=lambda pair: position.get(pair[0], 0))
 
 
 def list_items(root: Node, base: str, today: dt.date) -> list[Found]:
     """The items of the page's article list, in page order; [] when it has none."""
-    shapes, main_links = _shapes(root, base)
-    dates = {item: item_date(item, main_links[item], today)[0] for shape in shapes.values() for item in shape.items}
-
-    def score(key: tuple[object, ...], counted: list[Node]) -> tuple[int, int, int, tuple[object, ...]]:
-        chars = sum(len(link_title(main_links[item])) for item in counted)
-        return len(counted), -len(shapes[key].containers), chars, key
-
-    dated = [score(key, [i for i in shape.items if dates[i] is not None]) for key, shape in shapes.items()]
-    chosen = _best(dated, MIN_ITEMS)
-    if chosen is None:
-        # No dated list: the densest list of long-titled links in the main content.
-        long_titled = [
-            score(key, [i for i in shape.items if title_like(link_title(main_links[i]), FALLBACK_MIN_TITLE_CHARS)])
-            for key, shape in shapes.items()
-        ]
-        chosen = _best(long_titled, FALLBACK_MIN_ITEMS)
-    if chosen is None:
+    picked = _choose(root, base, today)
+    if picked is None:
         return []
-    items = shapes[chosen].items
-    if any(dates[item] is not None for item in items):
+    cands, key = picked
+    items = cands.groups[key].items
+    pairs = [(item, cands.links[item]) for item in items]
+    if any(cands.dates[item] is not None for item in items):
         # An undated item belongs to the list only beside dated ones (a pinned item printed without its
         # date); alone in a container of the same shape it is a comment link or a "more" row.
-        dated_containers = {item.getparent() for item in items if dates[item] is not None}
-        items = [item for item in items if dates[item] is not None or item.getparent() in dated_containers]
-    found = (read_item(item, main_links[item], base, today) for item in items)
+        dated_containers = {item.getparent() for item in items if cands.dates[item] is not None}
+        items = [item for item in items if cands.dates[item] is not None or item.getparent() in dated_containers]
+        pairs = _fill_entries(cands, key, _absorb_edges(cands, key, items), base, today)
+    pairs = _page_order(root, pairs)
+    found = (read_item(item, link, base, today) for item, link in pairs)
     return [f for f in found if f is not None]

@@ -11,9 +11,10 @@ import datetime as dt
 import soupsieve
 from bs4 import BeautifulSoup
 
+from scrapers.discover.entries import read_item
 from scrapers.discover.feeds import looks_like_feed
 from scrapers.discover.items import Found, Item, Selectors, finish
-from scrapers.discover.listpage import list_items, read_item
+from scrapers.discover.listpage import list_items
 from scrapers.discover.urls import document_base, followable
 from scrapers.errors import ScrapeError
 from scrapers.extract.htmltree import Node, parse_html
@@ -22,7 +23,6 @@ __all__ = ["discover_list"]
 
 # Marks set on the elements CSS selectors chose, read back after re-parsing with lxml.
 _ITEM_MARK, _LINK_MARK, _DATE_MARK = "data-govwatch-item", "data-govwatch-link", "data-govwatch-date"
-
 
 
 def _mark_selected(html: str, selectors: Selectors) -> str | ScrapeError:

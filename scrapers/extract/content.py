@@ -31,7 +31,6 @@ _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\x0c\x1b")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-
 def _looks_binary(head: bytes) -> bool:
     if b"\x00" in head:
         return True

@@ -36,6 +36,8 @@ MAX_HTML_CHARS = 5_000_000
 # means it picked a fragment (or nothing), and the whole page is read instead.
 BLOCK_MIN_SHARE = 0.3
 REPEATED_LOST_MIN = 3
+
+
 @dataclass(frozen=True)
 class ExtractedPage:
     """What one HTML page holds: title, publication date, main text, data tables, attachments."""

@@ -35,11 +35,20 @@ SCAN_BYTES = 256 * 1024
 # of ordinary articles, and the pages of a site behind 瑞数 carry its script next to their content.
 SHELL_VISIBLE_BYTES = 600
 
+# A page with this many links in its body is a page, whatever its scripts do: challenge pages link nowhere.
+MIN_CONTENT_LINKS = 2
+# The body is looked for this far into the page (saved pages carry hundreds of KB of scripts before it).
+BODY_SEARCH_BYTES = 4 * 1024 * 1024
+
 _INVISIBLE = re.compile(rb"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>|&[#\w]+;", re.I | re.S)
 _SCRIPT_OPEN = re.compile(rb"<script\b", re.I)
+_BODY_OPEN = re.compile(rb"<body\b", re.I)
+_LINK = re.compile(rb"<a\s[^>]*href\s*=", re.I)
 _NAVIGATES = re.compile(
     rb"location(?:\.href)?\s*=[^=]|location\.(?:replace|assign|reload)\s*\(|document\.cookie\s*=[^=]", re.I
 )
+# `if (location.protocol == "http:") location.href = "https:" + …`: an upgrade to https, not a wall.
+_HTTPS_UPGRADE = re.compile(rb"location\.protocol[^;{}]{0,40}http:", re.I)
 
 
 def visible_bytes(body: bytes) -> int:
@@ -61,8 +70,30 @@ def _matching_signature(body: bytes, set_cookie: str) -> Signature | None:
     return None
 
 
+def _page_body(body: bytes) -> bytes:
+    """The part of a page a reader sees: from `<body>` on (a saved page may carry 300 KB of scripts before it)."""
+    found = _BODY_OPEN.search(body, 0, BODY_SEARCH_BYTES)
+    start = found.start() if found else 0
+    return body[start : start + SCAN_BYTES]
+
+
+def has_content(body: bytes) -> bool:
+    """The page shows something: a paragraph's worth of visible text, or links to go to."""
+    shown = _page_body(body)
+    return visible_bytes(shown) > SHELL_VISIBLE_BYTES or len(_LINK.findall(shown)) >= MIN_CONTENT_LINKS
+
+
+def _navigates(head: bytes) -> bool:
+    """A script sends the browser elsewhere (or sets a cookie to come back with), other than to https."""
+    return _NAVIGATES.search(head) is not None and _HTTPS_UPGRADE.search(head) is None
+
+
 def classify(status: int, body: bytes, set_cookie: str = "") -> str | None:
-    """Return why a response is a challenge page (e.g. "瑞数 challenge (HTTP 412)"), or None for content."""
+    """Return why a response is a challenge page (e.g. "瑞数 challenge (HTTP 412)"), or None for content.
+
+    The body is read before deciding: outside a 412/405, a page with content is content, whatever scripts it
+    carries (site search, analytics, an http→https upgrade).
+    """
     head = body[:SCAN_BYTES]
     has_script = _SCRIPT_OPEN.search(head) is not None
     # A wall's cookie without a script in the body is a site behind it serving content (or a 304).
@@ -72,10 +103,10 @@ def classify(status: int, body: bytes, set_cookie: str = "") -> str | None:
         return f"{who} challenge (HTTP {status})"
     if signature is None and not has_script:
         return None
-    if visible_bytes(head) > SHELL_VISIBLE_BYTES:
+    if has_content(body):
         return None
     if signature is not None:
         return f"{signature.waf} challenge (HTTP {status})"
-    if has_script and _NAVIGATES.search(head) is not None:
+    if has_script and _navigates(head):
         return f"JavaScript shell (HTTP {status})"
     return None

@@ -301,8 +301,8 @@ def test_unknown_region_suggests_as_text_and_buttons(answers: Answers) -> None:
 
 
 def test_unknown_region_without_candidates_explains_the_forms(answers: Answers) -> None:
-    reply = ask(answers, "/data 火星")[0]
-    assert "没有找到地区“火星”" in reply.plain_text()
+    reply = ask(answers, "/data 乌托邦")[0]
+    assert "没有找到地区“乌托邦”" in reply.plain_text()
     assert "古交、古交市、交城县" in reply.plain_text()
     assert reply.buttons == ()
 
@@ -317,8 +317,15 @@ def test_ambiguous_region_lists_the_candidates(answers: Answers) -> None:
     reply = ask(answers, "/gdp 城区")[0]
     text = reply.plain_text()
     assert "“城区”可能指" in text
-    assert "阳泉市城区" in text and "晋城市城区" in text
-    assert {b.callback_data for row in reply.buttons for b in row} == {"gdp:140302", "gdp:140502"}
+    assert "阳泉市城区" in text and "晋城市城区" in text and "汕尾市城区" in text
+    assert {b.callback_data for row in reply.buttons for b in row} == {"gdp:140302", "gdp:140502", "gdp:441502"}
+
+
+def test_unknown_region_suggests_the_nearest_names_across_china(answers: Answers) -> None:
+    reply = ask(answers, "/gdp 海定区")[0]
+    assert "没有找到地区“海定区”" in reply.plain_text()
+    data = [b.callback_data for row in reply.buttons for b in row]
+    assert data[0] == "gdp:110108"  # 海淀区, Beijing
 
 
 @pytest.mark.parametrize(

@@ -125,3 +125,22 @@ def test_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+@pytest.mark.parametrize(
+    ("region", "message"),
+    [
+        ("交成县", "unknown region '交成县'; did you mean"),
+        ("乌托邦", "no division of China has that name"),
+        ("鼓楼区", "ambiguous"),
+    ],
+)
+def test_unknown_or_ambiguous_region_is_an_error(capsys: pytest.CaptureFixture[str], region: str, message: str) -> None:
+    code, out, err = run_cli(capsys, "parse", str(SEEDS / "000_8bf610cf3b1391ec.txt"), "--region", region)
+    assert code == 1 and out == ""
+    assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_region_override_takes_any_division_of_china(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = parse_json(capsys, str(SEEDS / "000_8bf610cf3b1391ec.txt"), "--region", "涪城区")
+    assert doc["document"]["region_code"] == "510703"

@@ -50,12 +50,25 @@ def test_bad_intervals(value: object) -> None:
         ('[[sources]]\nname = "a"\nurl = "http://a.example/"\nkind = "atom"\n', "sources.0.kind"),
         ('[[sources]]\nname = "a"\nurl = "http://a/"\n[[sources]]\nname = "a"\nurl = "http://b/"\n', "unique"),
         ("this is not toml", "settings.toml"),
+        (
+            '[[sources]]\nname = "a"\nurl = "http://a/"\nregion = "交成"\n',
+            "sources.0.region: Value error, unknown region",
+        ),
+        (
+            '[[sources]]\nname = "a"\nurl = "http://a/"\nregion = "城区"\n',
+            "sources.0.region: Value error, region '城区' is ambiguous",
+        ),
     ],
 )
 def test_bad_settings_name_the_key(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(SettingsError) as exc:
         load_settings(write(tmp_path, text))
     assert message in str(exc.value)
+
+
+def test_a_source_region_is_read_across_china(tmp_path: Path) -> None:
+    text = '[[sources]]\nname = "a"\nurl = "http://a/"\nregion = "正蓝旗"\n[[sources]]\nname = "b"\nurl = "http://b/"\nregion = "350102"\n'
+    assert [s.region for s in load_settings(write(tmp_path, text)).sources] == ["正蓝旗", "350102"]
 
 
 def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

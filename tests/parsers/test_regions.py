@@ -17,14 +17,31 @@ from parsers.regions import Gazetteer, Region, Resolution, default_rows, parse_t
 
 SHANXI = "140000"
 SHANXI_PREFECTURES = {
-    "140100": "太原市", "140200": "大同市", "140300": "阳泉市", "140400": "长治市", "140500": "晋城市",
-    "140600": "朔州市", "140700": "晋中市", "140800": "运城市", "140900": "忻州市", "141000": "临汾市",
+    "140100": "太原市",
+    "140200": "大同市",
+    "140300": "阳泉市",
+    "140400": "长治市",
+    "140500": "晋城市",
+    "140600": "朔州市",
+    "140700": "晋中市",
+    "140800": "运城市",
+    "140900": "忻州市",
+    "141000": "临汾市",
     "141100": "吕梁市",
 }
 # County-level divisions per prefecture (2024): 10+10+5+12+6+6+11+13+14+17+13 = 117.
 SHANXI_COUNTY_COUNTS = {
-    "140100": 10, "140200": 10, "140300": 5, "140400": 12, "140500": 6, "140600": 6, "140700": 11,
-    "140800": 13, "140900": 14, "141000": 17, "141100": 13,
+    "140100": 10,
+    "140200": 10,
+    "140300": 5,
+    "140400": 12,
+    "140500": 6,
+    "140600": 6,
+    "140700": 11,
+    "140800": 13,
+    "140900": 14,
+    "141000": 17,
+    "141100": 13,
 }
 
 
@@ -33,8 +50,8 @@ def gaz() -> Gazetteer:
     return Gazetteer.default()
 
 
-def codes(gaz: Gazetteer, text: str) -> list[tuple[str, str]]:
-    return [(m.surface, m.region.code) for m in gaz.find_all(text)]
+def codes(gaz: Gazetteer, text: str, context: Region | None = None) -> list[tuple[str, str]]:
+    return [(m.surface, m.region.code) for m in gaz.find_all(text, context)]
 
 
 # ---------------------------------------------------------------------------------------------- the data
@@ -70,8 +87,10 @@ def test_shanxi_counts(gaz: Gazetteer) -> None:
     assert province is not None and province.name == "山西省"
     prefectures = {r.code: r.name for r in shanxi if r.level == "prefecture"}
     assert prefectures == SHANXI_PREFECTURES
-    assert all(gaz.by_code(code) is not None and gaz.by_code(code).parent == SHANXI  # type: ignore[union-attr]
-               for code in SHANXI_PREFECTURES)
+    assert all(
+        gaz.by_code(code) is not None and gaz.by_code(code).parent == SHANXI  # type: ignore[union-attr]
+        for code in SHANXI_PREFECTURES
+    )
     counties = [r for r in shanxi if r.level == "county"]
     assert {r.parent for r in counties} == set(SHANXI_PREFECTURES)
     assert Counter(r.parent for r in counties) == SHANXI_COUNTY_COUNTS
@@ -133,8 +152,7 @@ def test_known_codes(gaz: Gazetteer, code: str, name: str, parent: str | None) -
 @pytest.mark.parametrize(
     "code",
     # abolished: 大同 城区/矿区/南郊区/大同县, 长治 城区/郊区/长治县/屯留县/潞城市, 怀仁县, 太谷县
-    ["140202", "140203", "140211", "140227", "140402", "140411", "140421", "140424", "140481", "140624",
-     "140726"],
+    ["140202", "140203", "140211", "140227", "140402", "140411", "140421", "140424", "140481", "140624", "140726"],
 )
 def test_abolished_codes_are_absent(gaz: Gazetteer, code: str) -> None:
     assert gaz.by_code(code) is None
@@ -144,8 +162,43 @@ def test_all_34_provincial_divisions(gaz: Gazetteer) -> None:
     provinces = {r.code: r for r in gaz.regions if r.level == "province"}
     assert len(provinces) == 34
     assert set(provinces) == {
-        f"{p}0000" for p in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45,
-                             46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82)
+        f"{p}0000"
+        for p in (
+            11,
+            12,
+            13,
+            14,
+            15,
+            21,
+            22,
+            23,
+            31,
+            32,
+            33,
+            34,
+            35,
+            36,
+            37,
+            41,
+            42,
+            43,
+            44,
+            45,
+            46,
+            50,
+            51,
+            52,
+            53,
+            54,
+            61,
+            62,
+            63,
+            64,
+            65,
+            71,
+            81,
+            82,
+        )
     }
     assert provinces["150000"].aliases == ("内蒙古",)
     assert provinces["540000"].aliases == ("西藏",)
@@ -156,27 +209,43 @@ def test_aliases_are_unambiguous_and_not_single_characters(gaz: Gazetteer) -> No
     for region in gaz.regions:
         for surface in (region.name, *region.aliases):
             owners.setdefault(surface, set()).add(region.code)
+    full_names = {region.name for region in gaz.regions}
     for region in gaz.regions:
         for alias in region.aliases:
             assert len(alias) >= 2, (region, alias)
             assert owners[alias] == {region.code}, (region, alias)
     shared = {surface for surface, owned in owners.items() if len(owned) > 1}
-    assert shared == {"城区"}
+    assert shared <= full_names  # only full names are ever shared; a short form is dropped when it would be
+    assert {"城区", "朝阳区", "鼓楼区", "新华区", "铁西区", "城关区"} <= shared
 
 
 def test_every_unique_name_and_alias_matches_itself(gaz: Gazetteer) -> None:
-    generic = {"城区", "矿区", "郊区"}
+    owners: dict[str, int] = {}
     for region in gaz.regions:
         for surface in (region.name, *region.aliases):
-            if surface in generic:
+            owners[surface] = owners.get(surface, 0) + 1
+    qualified = {row["code"] for row in default_rows() if "qualified" in row.get("flags", "")}
+    checked = 0
+    for region in gaz.regions:
+        for surface in (region.name, *region.aliases):
+            if owners[surface] > 1 or region.code in qualified:  # generic names read only after their parent
                 continue
-            assert codes(gaz, surface) == [(surface, region.code)], surface
+            # a county's short form reads only in its province's context; the region itself gives it
+            assert codes(gaz, surface, region) == [(surface, region.code)], surface
             assert gaz.resolve(surface).region == region, surface
+            checked += 1
+    assert checked > 5000
 
 
 def test_former_names(gaz: Gazetteer) -> None:
-    for former, current in [("太谷县", "140703"), ("怀仁县", "140681"), ("大同县", "140215"),
-                            ("长治县", "140404"), ("屯留县", "140405"), ("潞城市", "140406")]:
+    for former, current in [
+        ("太谷县", "140703"),
+        ("怀仁县", "140681"),
+        ("大同县", "140215"),
+        ("长治县", "140404"),
+        ("屯留县", "140405"),
+        ("潞城市", "140406"),
+    ]:
         assert codes(gaz, former) == [(former, current)]
 
 
@@ -195,8 +264,7 @@ def test_former_names(gaz: Gazetteer) -> None:
         ("山西太原", [("山西", "140000"), ("太原", "140100")]),
         ("太原市小店区", [("太原市", "140100"), ("小店区", "140105")]),
         ("吕梁市交城县和孝义市", [("吕梁市", "141100"), ("交城县", "141122"), ("孝义市", "141181")]),
-        ("内蒙古呼伦贝尔市海拉尔区",
-         [("内蒙古", "150000"), ("呼伦贝尔市", "150700"), ("海拉尔区", "150702")]),
+        ("内蒙古呼伦贝尔市海拉尔区", [("内蒙古", "150000"), ("呼伦贝尔市", "150700"), ("海拉尔区", "150702")]),
         ("西藏林芝", [("西藏", "540000"), ("林芝", "540400")]),
         ("锡林郭勒盟", [("锡林郭勒盟", "152500")]),
         ("全市我市全县本县", []),
@@ -212,8 +280,7 @@ def test_match_offsets(gaz: Gazetteer) -> None:
     text = "据统计，古交市2023年地区生产总值增长6%，高于太原市平均水平。"
     matches = gaz.find_all(text)
     taiyuan = text.index("太原市")
-    assert [(m.start, m.end, m.region.name) for m in matches] == [
-        (4, 7, "古交市"), (taiyuan, taiyuan + 3, "太原市")]
+    assert [(m.start, m.end, m.region.name) for m in matches] == [(4, 7, "古交市"), (taiyuan, taiyuan + 3, "太原市")]
     for m in matches:
         assert text[m.start : m.end] == m.surface
 
@@ -300,8 +367,9 @@ def test_resolve_known(gaz: Gazetteer, query: str, code: str) -> None:
 @pytest.mark.parametrize(
     ("query", "candidates"),
     [
-        ("城区", {"140302", "140502"}),
-        ("古", {"140181", "141025"}),  # 古交市, 古县
+        ("城区", {"140302", "140502", "441502"}),  # 阳泉, 晋城, 汕尾
+        ("鼓楼区", {"320106", "320302", "350102", "410204"}),
+        ("朝阳区", {"110105", "220104"}),
         ("太原古交交城", {"140100", "140181", "141122"}),
     ],
 )
@@ -311,13 +379,21 @@ def test_resolve_ambiguous(gaz: Gazetteer, query: str, candidates: set[str]) -> 
     assert {r.code for r in resolution.candidates} == candidates
 
 
-def test_resolve_unknown_suggests_by_shared_characters(gaz: Gazetteer) -> None:
-    resolution = gaz.resolve("北京海淀")
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("海定区", "110108"), ("正兰旗", "152530"), ("交诚", "140181"), ("涪陵城", "371403")],
+)
+def test_resolve_unknown_suggests_the_nearest_names_across_china(gaz: Gazetteer, query: str, first: str) -> None:
+    resolution = gaz.resolve(query)
     assert resolution.region is None and not resolution.ambiguous
-    assert resolution.candidates and resolution.candidates[0].code == "110000"
+    assert resolution.candidates and resolution.candidates[0].code == first
     assert len(resolution.candidates) <= 10
-    near = gaz.resolve("古文县")
-    assert near.region is None and {"140181", "141121", "141025"} <= {r.code for r in near.candidates}
+
+
+def test_resolve_unknown_suggests_names_read_alike() -> None:
+    near = Gazetteer.default().resolve("交诚")
+    assert {"140181", "141122"} <= {r.code for r in near.candidates}  # 古交市, 交城县
+    assert Gazetteer.default().resolve("乌托邦").candidates == ()  # one shared character is not alike
 
 
 @pytest.mark.parametrize("query", ["", "   ", "xyz", "999999"])
@@ -397,28 +473,41 @@ def test_document_region_of_real_reports_without_title(gaz: Gazetteer, name: str
 
 
 def test_from_rows_extends_without_code_changes(gaz: Gazetteer) -> None:
-    rows: list[Mapping[str, str]] = [*default_rows(),
-                                     {"code": "130100", "name": "石家庄市", "level": "prefecture",
-                                      "parent": "130000", "aliases": "石家庄"},
-                                     {"code": "130123", "name": "正定县", "level": "county",
-                                      "parent": "130100", "aliases": "正定", "not_before": "正定:律"}]
+    rows: list[Mapping[str, str]] = [
+        *default_rows(),
+        {"code": "149900", "name": "新晋市", "level": "prefecture", "parent": "140000", "aliases": "新晋"},
+        {
+            "code": "149901",
+            "name": "正德县",
+            "level": "county",
+            "parent": "149900",
+            "aliases": "正德",
+            "not_before": "正德:律",
+        },
+    ]
     extended = Gazetteer.from_rows(rows)
     assert len(extended) == len(gaz) + 2
-    assert codes(extended, "河北省石家庄市正定县与古交市") == [
-        ("河北省", "130000"), ("石家庄市", "130100"), ("正定县", "130123"), ("古交市", "140181")]
-    assert codes(extended, "正定律") == []
-    zhengding = extended.by_code("130123")
-    assert zhengding is not None
-    assert [r.code for r in extended.ancestors(zhengding)] == ["130100", "130000"]
-    assert extended.resolve("正定").region == zhengding
-    assert gaz.by_code("130123") is None  # the default table is untouched
+    assert codes(extended, "山西省新晋市正德县与古交市") == [
+        ("山西省", "140000"),
+        ("新晋市", "149900"),
+        ("正德县", "149901"),
+        ("古交市", "140181"),
+    ]
+    assert codes(extended, "正德律") == []
+    zhengde = extended.by_code("149901")
+    assert zhengde is not None
+    assert [r.code for r in extended.ancestors(zhengde)] == ["149900", "140000"]
+    assert extended.resolve("正德").region == zhengde
+    assert gaz.by_code("149901") is None  # the default table is untouched
 
 
 def test_from_rows_minimal_table() -> None:
-    small = Gazetteer.from_rows([
-        {"code": "140000", "name": "山西省", "level": "province", "parent": "", "aliases": "山西"},
-        {"code": "140100", "name": "太原市", "level": "prefecture", "parent": "140000", "aliases": ""},
-    ])
+    small = Gazetteer.from_rows(
+        [
+            {"code": "140000", "name": "山西省", "level": "province", "parent": "", "aliases": "山西"},
+            {"code": "140100", "name": "太原市", "level": "prefecture", "parent": "140000", "aliases": ""},
+        ]
+    )
     assert codes(small, "山西太原市") == [("山西", "140000"), ("太原市", "140100")]
     province = small.by_code("140000")
     prefecture = small.by_code("140100")
@@ -459,8 +548,14 @@ PROVINCE = _row("140000", "山西省", "province")
         ([PROVINCE, _row("140100", "太原市", "prefecture")], "parent"),
         ([_row("140000", "山西省", "province", "110000")], "parent"),
         ([PROVINCE, _row("140100", "太原市", "prefecture", "149900")], "unknown parent"),
-        ([PROVINCE, _row("140100", "太原市", "prefecture", "140000"),
-          _row("140200", "大同市", "prefecture", "140100")], "not higher"),
+        (
+            [
+                PROVINCE,
+                _row("140100", "太原市", "prefecture", "140000"),
+                _row("140200", "大同市", "prefecture", "140100"),
+            ],
+            "not higher",
+        ),
         ([_row("140000", "山西省", "province", aliases="晋")], "at least 2"),
         ([_row("140000", "晋", "province")], "at least 2"),
         ([_row("140000", "山西省", "province", flags="odd")], "flag"),
@@ -474,8 +569,7 @@ def test_from_rows_rejects_bad_tables(rows: list[dict[str, str]], message: str) 
 
 def test_parse_tsv() -> None:
     text = "# comment\ncode\tname\tlevel\tparent\taliases\n\n# another\n140000\t山西省\tprovince\n"
-    assert parse_tsv(text) == [
-        {"code": "140000", "name": "山西省", "level": "province", "parent": "", "aliases": ""}]
+    assert parse_tsv(text) == [{"code": "140000", "name": "山西省", "level": "province", "parent": "", "aliases": ""}]
     with pytest.raises(ValueError, match="cells"):
         parse_tsv("code\tname\tlevel\tparent\taliases\n1\t2\t3\t4\t5\t6\n")
     with pytest.raises(ValueError, match="header"):
@@ -513,19 +607,35 @@ def _synthetic_rows() -> list[dict[str, str]]:
             if stem not in seen and stem + suffix not in seen:
                 seen.update({stem, stem + suffix})
                 return stem
+
     for p in range(1, 6):
         prefecture = f"99{p:02d}00"
         stem = fresh("市")
-        rows.append(_row(prefecture, stem + "市", "prefecture", "990000", aliases=stem,
-                         not_before=rng.choice(["", rng.choice(_ALPHABET)])))
+        rows.append(
+            _row(
+                prefecture,
+                stem + "市",
+                "prefecture",
+                "990000",
+                aliases=stem,
+                not_before=rng.choice(["", rng.choice(_ALPHABET)]),
+            )
+        )
         for c in range(1, 8):
             suffix = rng.choice("县区")
             stem = fresh(suffix)
             has_alias = rng.random() < 0.7
             scope = stem if has_alias else stem + suffix
-            rows.append(_row(f"99{p:02d}{c:02d}", stem + suffix, "county", prefecture,
-                             aliases=stem if has_alias else "",
-                             not_before=rng.choice(["", "", f"{scope}:{rng.choice(_ALPHABET)}"])))
+            rows.append(
+                _row(
+                    f"99{p:02d}{c:02d}",
+                    stem + suffix,
+                    "county",
+                    prefecture,
+                    aliases=stem if has_alias else "",
+                    not_before=rng.choice(["", "", f"{scope}:{rng.choice(_ALPHABET)}"]),
+                )
+            )
     return rows
 
 
@@ -563,8 +673,11 @@ _PIECES = sorted({s for r in _SYNTHETIC for s in (r["name"], *filter(None, r["al
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(alphabet=_ALPHABET + "的省", max_size=3)),
-                max_size=30).map("".join))
+@given(
+    st.lists(st.one_of(st.sampled_from(_PIECES), st.text(alphabet=_ALPHABET + "的省", max_size=3)), max_size=30).map(
+        "".join
+    )
+)
 def test_find_all_matches_brute_force(text: str) -> None:
     got = [(m.start, m.surface, m.region.code) for m in _SYNTHETIC_GAZ.find_all(text)]
     assert got == _reference(text)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from scrapers.discover.entries import title_like
 from scrapers.discover.feeds import discover_feed
 from scrapers.discover.items import Item, Selectors
-from scrapers.discover.listpage import title_like
 from scrapers.discover.lists import discover_list
 from scrapers.discover.pages import attachment_link, discover_page
 from scrapers.discover.urls import canonical_url
@@ -79,7 +79,14 @@ def test_county_cms_pinned_item_goes_by_date_and_furniture_stays_out() -> None:
     assert [i.published for i in found] == [D(2026, 2, 9), D(2026, 1, 4), D(2024, 2, 24)]
     titles = {i.title for i in found}
     urls = {i.url for i in found}
-    for furniture in ("政府信息公开年度报告", "重点领域信息公开", "高新区发布第五期4款特色产品", "山西省人民政府", "下一页", "尾页"):
+    for furniture in (
+        "政府信息公开年度报告",
+        "重点领域信息公开",
+        "高新区发布第五期4款特色产品",
+        "山西省人民政府",
+        "下一页",
+        "尾页",
+    ):
         assert furniture not in titles
     assert not any("index_" in u or "xwzx" in u or "gov.cn" in u or "news-portal" in u for u in urls)
     # the truncated link text gives way to the full title in title=""
@@ -131,7 +138,8 @@ def page(body: str, head: str = "") -> str:
 
 def li_list(dates: list[str], cls: str = "list") -> str:
     rows = "".join(
-        f'<li><a href="./t{n}.html">{TITLES[n % len(TITLES)]}（{n}）</a><span>{d}</span></li>' for n, d in enumerate(dates)
+        f'<li><a href="./t{n}.html">{TITLES[n % len(TITLES)]}（{n}）</a><span>{d}</span></li>'
+        for n, d in enumerate(dates)
     )
     return f'<ul class="{cls}">{rows}</ul>'
 
@@ -199,8 +207,14 @@ def test_items_are_sorted_newest_first_undated_last_and_deduplicated() -> None:
 
 
 def test_a_denser_hot_box_loses_to_the_list_by_class_and_by_heading() -> None:
-    hot_by_class = '<div class="hot-news"><h3>本周</h3>' + li_list(["2025-04-0" + str(n) for n in range(1, 8)], "x") + "</div>"
-    hot_by_heading = '<div class="box"><div class="tit">热点新闻</div><div class="bd">' + li_list(["2025-04-10"] * 6, "y") + "</div></div>"
+    hot_by_class = (
+        '<div class="hot-news"><h3>本周</h3>' + li_list(["2025-04-0" + str(n) for n in range(1, 8)], "x") + "</div>"
+    )
+    hot_by_heading = (
+        '<div class="box"><div class="tit">热点新闻</div><div class="bd">'
+        + li_list(["2025-04-10"] * 6, "y")
+        + "</div></div>"
+    )
     ranking = '<div class="side2"><h4>阅读排行</h4>' + li_list(["[04-11]"] * 5, "z") + "</div>"
     main = '<div class="main"><h2>计划报告</h2>' + li_list(["2025-03-0" + str(n) for n in range(1, 4)]) + "</div>"
     found = items_of(discover_list(page(NAV + hot_by_class + main + hot_by_heading + ranking), LIST_URL, D(2025, 5, 1)))
@@ -223,7 +237,9 @@ def test_pagination_and_short_menu_links_never_become_items() -> None:
 
 
 def test_a_page_wrapped_in_an_aspnet_form() -> None:
-    html = page(f'<form method="post" action="./list.aspx" id="form1">{NAV}{li_list(["2025-01-20", "2025-01-19"])}</form>')
+    html = page(
+        f'<form method="post" action="./list.aspx" id="form1">{NAV}{li_list(["2025-01-20", "2025-01-19"])}</form>'
+    )
     assert urls(discover_list(html, LIST_URL, D(2025, 5, 1))) == ["t0.html", "t1.html"]
 
 
@@ -236,12 +252,18 @@ def test_two_columns_of_one_list_are_merged() -> None:
         f'<li><a href="./b2.html">{TITLES[3]}</a><span>2025-01-17</span></li></ul>'
         "</div>"
     )
-    assert urls(discover_list(page(NAV + body), LIST_URL, D(2025, 5, 1))) == ["a1.html", "b1.html", "a2.html", "b2.html"]
+    assert urls(discover_list(page(NAV + body), LIST_URL, D(2025, 5, 1))) == [
+        "a1.html",
+        "b1.html",
+        "a2.html",
+        "b2.html",
+    ]
 
 
 def test_table_rows_with_a_date_cell() -> None:
     rows = "".join(
-        f'<tr><td class="title"><a href="./r{n}.html">{TITLES[n]}</a></td><td class="date">2025-10-2{n}</td></tr>' for n in range(3)
+        f'<tr><td class="title"><a href="./r{n}.html">{TITLES[n]}</a></td><td class="date">2025-10-2{n}</td></tr>'
+        for n in range(3)
     )
     body = f'<table class="list-table"><tr><th>标题</th><th>发布日期</th></tr>{rows}</table>'
     assert urls(discover_list(page(NAV + body), LIST_URL, D(2025, 11, 1))) == ["r2.html", "r1.html", "r0.html"]
@@ -249,7 +271,8 @@ def test_table_rows_with_a_date_cell() -> None:
 
 def test_date_printed_inside_the_link_is_not_part_of_the_title() -> None:
     body = "".join(
-        f'<a class="item" href="./c{n}.html"><span class="t">{TITLES[n]}</span><span class="d">2025-0{n + 1}-15</span></a>' for n in range(3)
+        f'<a class="item" href="./c{n}.html"><span class="t">{TITLES[n]}</span><span class="d">2025-0{n + 1}-15</span></a>'
+        for n in range(3)
     )
     found = items_of(discover_list(page(f'<div class="news">{body}</div>'), LIST_URL, D(2025, 5, 1)))
     assert [(i.title, i.published) for i in found] == [
@@ -278,12 +301,19 @@ def test_links_dead_ends_home_pages_out_attachments_in() -> None:
 def test_base_href_resolves_the_links() -> None:
     html = page(li_list(["2025-01-20", "2025-01-19"]), head='<base href="http://cms.sxgujiao.gov.cn/zwgk/jhbg/">')
     found = items_of(discover_list(html, LIST_URL, D(2025, 5, 1)))
-    assert [i.url for i in found] == ["http://cms.sxgujiao.gov.cn/zwgk/jhbg/t0.html", "http://cms.sxgujiao.gov.cn/zwgk/jhbg/t1.html"]
+    assert [i.url for i in found] == [
+        "http://cms.sxgujiao.gov.cn/zwgk/jhbg/t0.html",
+        "http://cms.sxgujiao.gov.cn/zwgk/jhbg/t1.html",
+    ]
 
 
 def test_an_empty_list_page_is_an_empty_list() -> None:
     hot = '<div class="hot-news"><div class="title">热点新闻</div>' + li_list(["2025-01-20"] * 5, "hot") + "</div>"
-    html = page(NAV + '<div class="position">当前位置：首页 > 政务公开 > 计划报告</div><div class="list"><p>暂无信息</p></div>' + hot)
+    html = page(
+        NAV
+        + '<div class="position">当前位置：首页 > 政务公开 > 计划报告</div><div class="list"><p>暂无信息</p></div>'
+        + hot
+    )
     assert discover_list(html, LIST_URL, D(2025, 5, 1)) == []
     assert discover_list("", LIST_URL, D(2025, 5, 1)) == []
     assert discover_list("<html></html>", LIST_URL, D(2025, 5, 1)) == []
@@ -307,7 +337,9 @@ def test_broken_markup_still_gives_the_list() -> None:
 
 
 def test_without_dates_the_densest_list_of_long_titles_wins() -> None:
-    long_menu = '<ul class="sub">' + "".join(f'<li><a href="/m{n}/">政府信息公开指南{n}</a></li>' for n in range(8)) + "</ul>"
+    long_menu = (
+        '<ul class="sub">' + "".join(f'<li><a href="/m{n}/">政府信息公开指南{n}</a></li>' for n in range(8)) + "</ul>"
+    )
     articles = "".join(f'<li><a href="./n{n}.html">{TITLES[n]}</a></li>' for n in range(4))
     html = page(NAV + long_menu + f'<div class="main"><ul class="news">{articles}</ul></div>')
     found = items_of(discover_list(html, LIST_URL, D(2025, 5, 1)))
@@ -357,9 +389,17 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 def test_atom_feed() -> None:
     found = discover_feed(ATOM, "http://tjj.sxgujiao.gov.cn/tjsj/atom.xml")
     assert found == [
-        Item("http://tjj.sxgujiao.gov.cn/tjsj/202603/t20260320_3104.html", "2025年古交市国民经济和社会发展统计公报", D(2026, 3, 20)),
+        Item(
+            "http://tjj.sxgujiao.gov.cn/tjsj/202603/t20260320_3104.html",
+            "2025年古交市国民经济和社会发展统计公报",
+            D(2026, 3, 20),
+        ),
         # 17:05 UTC on the 24th is the 25th in Beijing
-        Item("http://tjj.sxgujiao.gov.cn/tjsj/202510/t20251025_2871.html", "2025年1-9月古交市主要经济指标", D(2025, 10, 25)),
+        Item(
+            "http://tjj.sxgujiao.gov.cn/tjsj/202510/t20251025_2871.html",
+            "2025年1-9月古交市主要经济指标",
+            D(2025, 10, 25),
+        ),
     ]
 
 
@@ -375,8 +415,16 @@ def test_rss_in_gb2312_with_dc_dates_and_relative_links() -> None:
     found = discover_feed(rss, "http://www.sxgujiao.gov.cn/zwgk/jhbg/rss.xml")
     # relative links resolve against the feed's URL; 16:15 GMT on 02-23 is 02-24 in Beijing
     assert found == [
-        Item("http://www.sxgujiao.gov.cn/zwgk/jhbg/202601/t20260104_1198765.html", "关于古交市2025年国民经济和社会发展计划执行情况的报告", D(2026, 1, 4)),
-        Item("http://www.sxgujiao.gov.cn/zwgk/jhbg/202402/t20240224_1087412.html", "重新三看“古交” 抢抓历史机遇", D(2024, 2, 24)),
+        Item(
+            "http://www.sxgujiao.gov.cn/zwgk/jhbg/202601/t20260104_1198765.html",
+            "关于古交市2025年国民经济和社会发展计划执行情况的报告",
+            D(2026, 1, 4),
+        ),
+        Item(
+            "http://www.sxgujiao.gov.cn/zwgk/jhbg/202402/t20240224_1087412.html",
+            "重新三看“古交” 抢抓历史机遇",
+            D(2024, 2, 24),
+        ),
         Item("http://www.sxgujiao.gov.cn/zwgk/jhbg/t1.html", "无日期的条目也要保留", None),
     ]
 
@@ -390,7 +438,9 @@ def test_feed_encodings_follow_the_xml_declaration(encoding: str) -> None:
     )
     title = "古交市2023年聚焦八个方面工作" if encoding != "big5" else "古交市2023年聚焦八個方面工作"
     data = rss.replace("古交市2023年聚焦八个方面工作", title).encode(encoding)
-    assert discover_feed(data, "http://www.sxgujiao.gov.cn/rss.xml") == [Item("http://www.sxgujiao.gov.cn/t1.html", title, D(2023, 2, 15))]
+    assert discover_feed(data, "http://www.sxgujiao.gov.cn/rss.xml") == [
+        Item("http://www.sxgujiao.gov.cn/t1.html", title, D(2023, 2, 15))
+    ]
 
 
 def test_an_empty_feed_is_an_empty_list() -> None:
@@ -403,10 +453,22 @@ def test_html_given_where_a_feed_was_promised() -> None:
     data = site.get(site.listings[0].url)[0]
     assert discover_feed(data, site.listings[0].url) == ScrapeError("not a feed: got an HTML page")
     article = build_site("news-portal").articles[0]
-    assert discover_feed(build_site("news-portal").get(article)[0], article) == ScrapeError("not a feed: got an HTML page")
+    assert discover_feed(build_site("news-portal").get(article)[0], article) == ScrapeError(
+        "not a feed: got an HTML page"
+    )
 
 
-@pytest.mark.parametrize("content", [b"", b"   ", b"http://www.sxgujiao.gov.cn/rss.xml", b"/etc/passwd", b"<data><row>1</row></data>", b"\x89PNG\r\n\x1a\n"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"   ",
+        b"http://www.sxgujiao.gov.cn/rss.xml",
+        b"/etc/passwd",
+        b"<data><row>1</row></data>",
+        b"\x89PNG\r\n\x1a\n",
+    ],
+)
 def test_what_is_not_a_feed_is_an_error(content: bytes) -> None:
     found = discover_feed(content, "http://www.sxgujiao.gov.cn/rss.xml")
     assert isinstance(found, ScrapeError) and found.message.startswith("not a feed")
@@ -439,7 +501,12 @@ def test_selector_for_links_alone_reads_the_date_in_each_links_item() -> None:
 def test_selector_rows_of_a_table() -> None:
     site = build_site("stats-bureau")
     listing = site.listings[0]
-    found = discover_list(served_text(site, listing.url), listing.url, listing.today, Selectors(item="table.list-table tr", date="td.date"))
+    found = discover_list(
+        served_text(site, listing.url),
+        listing.url,
+        listing.today,
+        Selectors(item="table.list-table tr", date="td.date"),
+    )
     assert found == [Item(e.url, e.title, e.published) for e in listing.items]
 
 
@@ -460,12 +527,20 @@ def test_discover_page_is_the_page_itself() -> None:
     site = build_site("county-cms")
     url = site.articles[0]
     assert discover_page(served_text(site, url), url + "#top") == [
-        Item(url, "关于古交市2025年国民经济和社会发展计划执行情况与2026年国民经济和社会发展计划(草案)的报告", D(2026, 1, 4))
+        Item(
+            url,
+            "关于古交市2025年国民经济和社会发展计划执行情况与2026年国民经济和社会发展计划(草案)的报告",
+            D(2026, 1, 4),
+        )
     ]
     mirror = build_site("tw-mirror")
     url = mirror.articles[2]
-    assert discover_page(served_text(mirror, url), url) == [Item(url, "山西古交2023年聚焦八個(gè)方面工作", D(2023, 2, 15))]
-    assert discover_page("", "http://a.cn/x.html?utm_source=x") == [Item("http://a.cn/x.html", "http://a.cn/x.html", None)]
+    assert discover_page(served_text(mirror, url), url) == [
+        Item(url, "山西古交2023年聚焦八個(gè)方面工作", D(2023, 2, 15))
+    ]
+    assert discover_page("", "http://a.cn/x.html?utm_source=x") == [
+        Item("http://a.cn/x.html", "http://a.cn/x.html", None)
+    ]
 
 
 def test_attachment_link_on_the_stub_page() -> None:
@@ -488,16 +563,26 @@ def test_attachment_link_is_none_on_normal_articles() -> None:
 @pytest.mark.parametrize(
     ("link", "expected"),
     [
-        ('<a href="/upload/P020250120.docx">古交市2025年政府工作报告.docx</a>', "http://www.sxgujiao.gov.cn/upload/P020250120.docx"),
+        (
+            '<a href="/upload/P020250120.docx">古交市2025年政府工作报告.docx</a>',
+            "http://www.sxgujiao.gov.cn/upload/P020250120.docx",
+        ),
         ('<a href="./P020250120.wps">古交市2025年政府工作报告</a>', "http://www.sxgujiao.gov.cn/zwgk/P020250120.wps"),
-        ('<a href="/download.jsp?id=3#x">古交市2025年政府工作报告.pdf</a>', "http://www.sxgujiao.gov.cn/download.jsp?id=3"),
+        (
+            '<a href="/download.jsp?id=3#x">古交市2025年政府工作报告.pdf</a>',
+            "http://www.sxgujiao.gov.cn/download.jsp?id=3",
+        ),
         ('<a href="./P020250120.xls">古交市2025年主要经济指标.xls</a>', None),
         ('<a href="./t2.html">古交市2025年政府工作报告</a>', None),
     ],
 )
 def test_attachment_link_kinds(link: str, expected: str | None) -> None:
-    html = page(f'<div class="nav"><a href="/a.pdf">网站说明.pdf</a></div><div class="TRS_Editor"><p>附件：{link}</p></div>')
-    assert attachment_link(html, "http://www.sxgujiao.gov.cn/zwgk/t1.html", "附件：古交市2025年政府工作报告") == expected
+    html = page(
+        f'<div class="nav"><a href="/a.pdf">网站说明.pdf</a></div><div class="TRS_Editor"><p>附件：{link}</p></div>'
+    )
+    assert (
+        attachment_link(html, "http://www.sxgujiao.gov.cn/zwgk/t1.html", "附件：古交市2025年政府工作报告") == expected
+    )
 
 
 def test_attachment_beside_a_full_article_is_not_a_stub() -> None:

@@ -100,9 +100,7 @@ def test_text_bytes() -> None:
 
 
 def test_markup_less_html_by_content_type() -> None:
-    result = extract_document(
-        "正文：全年地区生产总值增长5.2%。".encode(), content_type="text/html; charset=utf-8"
-    )
+    result = extract_document("正文：全年地区生产总值增长5.2%。".encode(), content_type="text/html; charset=utf-8")
     assert isinstance(result, ExtractedDocument)
     assert result.kind == "html"
 

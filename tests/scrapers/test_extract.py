@@ -11,9 +11,7 @@ import pytest
 from scrapers.extract.content import sniff_kind
 from scrapers.extract.htmlpage import extract_html
 
-BODY = (
-    "2024年全市地区生产总值完成180.5亿元，比上年增长5.2%。规模以上工业增加值增长6.1%，固定资产投资增长3.4%。"
-)
+BODY = "2024年全市地区生产总值完成180.5亿元，比上年增长5.2%。规模以上工业增加值增长6.1%，固定资产投资增长3.4%。"
 MENU = "".join(f'<li><a href="/col{i}/">栏目导航{i}</a></li>' for i in range(40))
 
 
@@ -120,9 +118,7 @@ def test_attachments_absolute_deduplicated_and_not_from_menus() -> None:
         '<a href="javascript:void(0)">打印.pdf</a> <a href="/page.html">正文</a></p>'
     )
     nav = '<div class="nav"><a href="/guide.pdf">办事指南.pdf</a></div>'
-    page = extract_html(
-        gov_page(extra=links, before_title=nav), url="http://www.gujiao.gov.cn/tjxx/202402/t1.html"
-    )
+    page = extract_html(gov_page(extra=links, before_title=nav), url="http://www.gujiao.gov.cn/tjxx/202402/t1.html")
     assert page.attachments == [
         "http://www.gujiao.gov.cn/files/2024tjgb.pdf",
         "http://www.gujiao.gov.cn/tjxx/202402/data.xlsx",

@@ -17,7 +17,11 @@ CANONICAL_CASES: list[tuple[str, str | None, str]] = [
     ("https://news.163.com/a.html?utm_source=wx&utm_medium=share&id=7", None, "https://news.163.com/a.html?id=7"),
     ("https://news.163.com/a.html?spm=a2c4g.11186623&id=7&from=timeline", None, "https://news.163.com/a.html?id=7"),
     ("https://m.example.cn/a.html?share=1&isappinstalled=0", None, "https://m.example.cn/a.html"),
-    ("https://m.example.cn/a.html?UTM_Campaign=x&q=%E5%8F%A4%E4%BA%A4", None, "https://m.example.cn/a.html?q=%E5%8F%A4%E4%BA%A4"),
+    (
+        "https://m.example.cn/a.html?UTM_Campaign=x&q=%E5%8F%A4%E4%BA%A4",
+        None,
+        "https://m.example.cn/a.html?q=%E5%8F%A4%E4%BA%A4",
+    ),
     ("https://m.example.cn/a.html?b=2&a=1", None, "https://m.example.cn/a.html?b=2&a=1"),
     ("https://m.example.cn/a.html?fromid=3", None, "https://m.example.cn/a.html?fromid=3"),
     # scheme and host lower-cased, the path kept as it is
@@ -57,7 +61,10 @@ def test_canonical_url_is_idempotent() -> None:
 @pytest.mark.parametrize(
     ("html", "expected"),
     [
-        ('<html><head><base href="http://cdn.sxgujiao.gov.cn/zwgk/"></head><body></body></html>', "http://cdn.sxgujiao.gov.cn/zwgk/"),
+        (
+            '<html><head><base href="http://cdn.sxgujiao.gov.cn/zwgk/"></head><body></body></html>',
+            "http://cdn.sxgujiao.gov.cn/zwgk/",
+        ),
         ('<html><head><base href="../tjxx/"></head><body></body></html>', "http://www.sxgujiao.gov.cn/zwgk/tjxx/"),
         ('<html><head><base target="_blank"></head><body></body></html>', BASE),
         ("<html><head></head><body><p>无</p></body></html>", BASE),

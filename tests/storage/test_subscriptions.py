@@ -61,7 +61,13 @@ def test_subscribers_include_ancestors_and_everything(store: Store) -> None:
     store.subscribe(5, JIAOCHENG)
     store.subscribe(6, GUJIAO)
     store.subscribe(GROUP, JIAOCHENG)
-    assert store.subscribers(reach(JIAOCHENG)) == [GROUP, 1, 2, 4, 5]  # 吕梁市 and 山西省 contain 交城县; 太原市 does not
+    assert store.subscribers(reach(JIAOCHENG)) == [
+        GROUP,
+        1,
+        2,
+        4,
+        5,
+    ]  # 吕梁市 and 山西省 contain 交城县; 太原市 does not
     assert store.subscribers(reach(GUJIAO)) == [2, 3, 4, 6]
     assert store.subscribers(reach(LVLIANG)) == [1, 2, 4]  # a county's follower does not get the prefecture's reports
     assert store.subscribers(reach(SHANXI)) == [2, 4]
