@@ -36,6 +36,7 @@ MAX_HTML_CHARS = 5_000_000
 # means it picked a fragment (or nothing), and the whole page is read instead.
 BLOCK_MIN_SHARE = 0.3
 REPEATED_LOST_MIN = 3
+FLATTENED_MIN_LINES = 4
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ def _drops_repeated_lines(text: str, lines: list[str]) -> bool:
     return repeated_lost >= REPEATED_LOST_MIN and repeated_lost * 10 >= len(lines)
 
 
+def _flattened(text: str, lines: list[str]) -> bool:
+    """Whether the extractor ran the block's lines together (a table or a list of paragraphs as one line)."""
+    return len(lines) >= FLATTENED_MIN_LINES and (text.count("\n") + 1) * 3 < len(lines)
+
+
 def main_text(root: Node, block: Node | None, url: str | None, tables: list[list[list[str]]]) -> str:
     """Main text: trafilatura on the CMS content block, else on the whole (repaired) page."""
     unwrap_layout_tables(root)
@@ -73,10 +79,13 @@ def main_text(root: Node, block: Node | None, url: str | None, tables: list[list
         text = _trafilatura(standalone(block), url)
         if len(re.sub(r"\s+", "", text)) < BLOCK_MIN_SHARE * text_length(block):
             text = ""
-        elif _drops_repeated_lines(text, block_lines(block)):
-            # trafilatura drops repeated short paragraphs (`同比增长` under every figure of an
-            # infographic); the CMS block is the article, so read it as it stands.
-            text = "\n".join(block_lines(block))
+        else:
+            lines = block_lines(block)
+            # trafilatura drops repeated short paragraphs (`同比增长` under every figure of an infographic)
+            # and, on a short page, falls back to one flattened line; the block is the article, so read it
+            # as it stands.
+            if _drops_repeated_lines(text, lines) or _flattened(text, lines):
+                text = "\n".join(lines)
     if not text:
         text = _trafilatura(root, url)
     if not text and block is not None:

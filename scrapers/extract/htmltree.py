@@ -32,6 +32,8 @@ CONTENT_SELECTORS: tuple[tuple[str, str], ...] = (
 )
 # A selected block must hold at least this much text, else it is a stub or an empty template slot.
 MIN_BLOCK_CHARS = 50
+# Where an HTML5 page without CMS class names keeps its content, most specific first.
+SEMANTIC_CONTENT_TAGS: tuple[str, ...] = ("article", "main")
 # Elements that can carry a content id/class but never content (a comment box's <textarea id=content>).
 NOT_CONTENT_TAGS = frozenset({"textarea", "input", "script", "style", "select", "form", "button"})
 
@@ -181,7 +183,22 @@ def _rebuild(parent: Node, kids: list[Node], is_block: Callable[[Node], bool]) -
 
 
 def content_block(root: Node) -> Node | None:
-    """The CMS article body (first selector of CONTENT_SELECTORS with text), or None."""
+    """The CMS article body (first selector of CONTENT_SELECTORS with text), else the HTML5 article, or None."""
+    return _cms_block(root) or _semantic_block(root)
+
+
+def _semantic_block(root: Node) -> Node | None:
+    """An HTML5 page's content: its fullest `<article>`, else its `<main>` (pages with no CMS class names)."""
+    for tag in SEMANTIC_CONTENT_TAGS:
+        nodes = list(root.iter(tag))
+        if nodes:
+            best = max(nodes, key=text_length)
+            if text_length(best) >= MIN_BLOCK_CHARS:
+                return best
+    return None
+
+
+def _cms_block(root: Node) -> Node | None:
     found: dict[tuple[str, str], list[Node]] = {}
     wanted = set(CONTENT_SELECTORS)
     # One pass over the tree: an XPath per selector costs a walk each.

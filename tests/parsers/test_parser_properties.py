@@ -99,3 +99,37 @@ def test_huge_numbers_are_not_figures_of_infinite_size() -> None:
     assert isinstance(doc.figures, list)
     for f in doc.figures:
         assert f.value is None or f.value < 1e16
+
+
+# ----------------------------------------------------------------------------- hard-wrapped reposts
+
+SENTENCE_PARTS = st.sampled_from(
+    ["全年", "地区生产总值完成", "98.6亿元", "比上年增长", "6.2%", "社会消费品零售总额", "固定资产投资",
+     "一般公共预算收入", "城镇新增就业", "1020人", "其中", "第一产业增加值", "按可比价格计算", "，", "、"]
+)  # fmt: skip
+SENTENCE = st.lists(SENTENCE_PARTS, min_size=2, max_size=12).map(lambda parts: "".join(parts) + "。")
+# Paragraphs long enough to wrap at least twice: a wrap column is only seen where lines are cut at it.
+PARAGRAPH = st.lists(SENTENCE, min_size=3, max_size=6).map("".join).filter(lambda p: len(p) >= 90)
+
+
+def _hard_wrap(paragraph: str, width: int) -> list[str]:
+    return [paragraph[i : i + width] for i in range(0, len(paragraph), width)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PARAGRAPH, min_size=3, max_size=8), st.integers(min_value=24, max_value=40))
+def test_hard_wraps_are_rejoined_and_paragraph_ends_kept(paragraphs: list[str], width: int) -> None:
+    from parsers.linebreaks import rejoin_hard_wraps
+
+    wrapped = "\n".join(line for p in paragraphs for line in _hard_wrap(p, width))
+    rejoined = rejoin_hard_wraps(wrapped)
+    assert rejoined.replace("\n", "") == wrapped.replace("\n", "")  # only line breaks change
+    lines = rejoined.split("\n")
+    # No sentence stays cut (a wrap that falls right after a 。 may stay: the sentence is whole either way).
+    for p in paragraphs:
+        for sentence in p.split("。")[:-1]:
+            assert any(sentence + "。" in line for line in lines), (sentence, rejoined)
+    # A paragraph whose last line is clearly short ends its line: real paragraph ends are never joined.
+    ends = [p for p in paragraphs[:-1] if len(_hard_wrap(p, width)[-1]) < 0.8 * width]
+    for p in ends:
+        assert any(line.endswith(_hard_wrap(p, width)[-1]) for line in lines), (p, rejoined)
