@@ -197,7 +197,9 @@ _TABLE_CELLS = re.compile(r"\t|\s[|｜]\s")
 
 
 def _is_table_line(line: str) -> bool:
-    return bool(_TABLE_CELLS.search(line))
+    if "\t" in line:
+        return True
+    return ("|" in line or "｜" in line) and bool(_TABLE_CELLS.search(line))
 
 
 def _fast_width(line: str) -> int:

@@ -113,7 +113,7 @@ class Gazetteer:
         for region in self._regions:
             if region.parent is not None:
                 self._children.setdefault(region.parent, []).append(region)
-        self._ancestors: dict[str, tuple[Region, ...]] = {r.code: self._chain(r) for r in self._regions}
+        self._ancestors: dict[str, tuple[Region, ...]] = {}  # filled on first use: most regions are never asked
         exact: dict[str, list[Region]] = {}
         for region in self._regions:
             for surface in (region.name, *region.aliases):
@@ -190,7 +190,9 @@ class Gazetteer:
     def ancestors(self, region: Region) -> tuple[Region, ...]:
         """The parent, its parent, ... up to the province."""
         found = self._ancestors.get(region.code)
-        return found if found is not None else self._chain(region)
+        if found is None:
+            found = self._ancestors[region.code] = self._chain(region)
+        return found
 
     def province_of(self, region: Region) -> Region:
         """The provincial-level division a region lies in (itself for a province)."""

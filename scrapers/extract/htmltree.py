@@ -184,7 +184,8 @@ def _rebuild(parent: Node, kids: list[Node], is_block: Callable[[Node], bool]) -
 
 def content_block(root: Node) -> Node | None:
     """The CMS article body (first selector of CONTENT_SELECTORS with text), else the HTML5 article, or None."""
-    return _cms_block(root) or _semantic_block(root)
+    block = _cms_block(root)
+    return block if block is not None else _semantic_block(root)
 
 
 def _semantic_block(root: Node) -> Node | None:
