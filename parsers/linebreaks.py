@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 
 PAGE_BREAK = "\x0c"
 
@@ -111,11 +112,11 @@ def _typical_width(lines: list[str]) -> float:
     return float(widths[int(len(widths) * 0.75)])
 
 
-def _joins(prev: str, nxt: str, typical: float) -> bool:
+def _joins(prev: str, nxt: str, typical: float, measure: Callable[[str], int] = _width) -> bool:
     """Whether `nxt` continues the sentence that `prev` (a physical line) left unfinished."""
     if not prev or not nxt or prev[-1] in SENTENCE_ENDS or _is_heading(nxt):
         return False
-    width = _width(prev)
+    width = measure(prev)
     if typical > 0 and width < SHORT_LINE_RATIO * typical:
         return False
     # A heading runs on only when it fills its line (a long list item wrapping), never when short.
@@ -194,6 +195,8 @@ DANGLING_TIME_WORDS: tuple[str, ...] = (
 # Reach of the look at both sides of a break for a vocabulary name cut in two (`社会消\n费品零售总额`).
 NAME_REACH = 12
 _TABLE_CELLS = re.compile(r"\t|\s[|｜]\s")
+# No line of prose opens with these: a line that does was cut just before its sentence's punctuation.
+CONTINUATION_MARKS = frozenset("。，、；：！？）」』”’》")
 
 
 def _is_table_line(line: str) -> bool:
@@ -208,20 +211,32 @@ def _fast_width(line: str) -> int:
     return 2 * len(line) - len(line.encode("ascii", "ignore"))
 
 
-def _wrap_width(lines: list[str]) -> float:
-    """The column a hard-wrapped text stops at, or 0 when its lines are not cut at one width."""
+def _wrap_width(lines: list[str], measure: Callable[[str], int]) -> tuple[float, int]:
+    """The column a hard-wrapped text stops at under `measure` and how many lines were cut there, or (0, 0) when
+    its lines are not cut at one width."""
     open_ended = [ln.strip() for ln in lines if ln.strip() and ln.strip()[-1] not in SENTENCE_ENDS]
     if len(open_ended) < MIN_WRAPPED:
-        return 0.0  # paragraphs end their lines: nothing was cut
+        return 0.0, 0  # paragraphs end their lines: nothing was cut
     filled = [ln.strip() for ln in lines if ln.strip() and not _is_table_line(ln)]
     if len(filled) < MIN_LINES_FOR_WIDTH:
-        return 0.0
-    widths = sorted(_fast_width(ln) for ln in filled)
+        return 0.0, 0
+    widths = sorted(measure(ln) for ln in filled)
     wrap = widths[int(len(widths) * 0.9)]
-    if wrap < MIN_WRAP_WIDTH:
-        return 0.0
-    cut = [ln for ln in open_ended if _fast_width(ln) >= AT_WRAP_RATIO * wrap and not _is_table_line(ln)]
-    return float(wrap) if len(cut) >= max(MIN_WRAPPED, WRAP_SHARE * len(filled)) else 0.0
+    if wrap * (2 if measure is len else 1) < MIN_WRAP_WIDTH:
+        return 0.0, 0
+    cut = sum(1 for ln in open_ended if measure(ln) >= AT_WRAP_RATIO * wrap and not _is_table_line(ln))
+    return (float(wrap), cut) if cut >= max(MIN_WRAPPED, WRAP_SHARE * len(filled)) else (0.0, 0)
+
+
+# PDF text wraps at a printed width (digits are narrow); fixed-width reposts wrap at a count of characters.
+WRAP_MEASURES: tuple[Callable[[str], int], ...] = (_fast_width, len)
+
+
+def _wrap_layout(lines: list[str]) -> tuple[float, Callable[[str], int]]:
+    """The wrap column and the measure it is counted in that explain the most cut lines."""
+    best = max(((_wrap_width(lines, m), m) for m in WRAP_MEASURES), key=lambda found: found[0][1])
+    (wrap, _cut), measure = best
+    return wrap, measure
 
 
 def _splits_name(prev: str, nxt: str) -> bool:
@@ -241,7 +256,7 @@ def rejoin_hard_wraps(text: str) -> str:
     if "\n" not in text:
         return text
     lines = text.split("\n")
-    wrap = _wrap_width(lines)
+    wrap, measure = _wrap_layout(lines)
     out: list[str] = [lines[0]]
     for line in lines[1:]:
         prev, nxt = out[-1].rstrip(), line.strip()
@@ -249,7 +264,11 @@ def rejoin_hard_wraps(text: str) -> str:
         if (
             joinable
             and not _is_heading(nxt)
-            and ((wrap and _joins(prev.strip(), nxt, wrap)) or _splits_name(prev, nxt))
+            and (
+                nxt[0] in CONTINUATION_MARKS
+                or (wrap and _joins(prev.strip(), nxt, wrap, measure))
+                or _splits_name(prev, nxt)
+            )
         ):
             out[-1] = _glue(prev, nxt)
         else:
