@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
 _DEPTH: dict[str, int] = {level: depth for depth, level in enumerate(LEVELS)}
 # "qualified": a generic name (城区) read only after its parent's; "local": short forms read in context only.
 FLAGS: tuple[str, ...] = ("qualified", "local")
-_CODE_RE = re.compile(r"[0-9]{6}")
+_FLAG_SET = frozenset(FLAGS)
 
 
 def parse_tsv(text: str) -> list[dict[str, str]]:
@@ -92,7 +91,7 @@ def _split_list(cell: str | None) -> tuple[str, ...]:
 
 def _check_row(code: str, name: str, level: str, parent: str | None, seen: set[str]) -> None:
     where = f"region {code or '?'} {name}"
-    if not _CODE_RE.fullmatch(code):
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         raise ValueError(f"{where}: code must be 6 digits")
     if code in seen:
         raise ValueError(f"{where}: code repeated")
@@ -145,15 +144,14 @@ def read_table(rows: Iterable[Mapping[str, str]]) -> RegionTable:
         level, parent = (row.get("level") or "").strip(), (row.get("parent") or "").strip() or None
         _check_row(code, name, level, parent, seen)
         seen.add(code)
-        where = f"region {code} {name}"
         aliases = tuple(dict.fromkeys(a for a in _split_list(row.get("aliases")) if a != name))
         if short := [a for a in aliases if len(a) < 2]:
-            raise ValueError(f"{where}: aliases must have at least 2 characters: {short}")
-        if found := _blocks(where, {name, *aliases}, row.get("not_before")):
+            raise ValueError(f"region {code} {name}: aliases must have at least 2 characters: {short}")
+        if row.get("not_before") and (found := _blocks(f"region {code} {name}", {name, *aliases}, row["not_before"])):
             blocks[code] = found
         flags = set(_split_list(row.get("flags")))
-        if flags - set(FLAGS):
-            raise ValueError(f"{where}: unknown flag(s) {sorted(flags - set(FLAGS))}")
+        if flags - _FLAG_SET:
+            raise ValueError(f"region {code} {name}: unknown flag(s) {sorted(flags - _FLAG_SET)}")
         for flag in flags:
             flagged[flag].add(code)
         regions.append(Region(code=code, name=name, level=level, parent=parent, aliases=aliases))

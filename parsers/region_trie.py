@@ -31,16 +31,16 @@ def _node_pattern(node: _TrieNode) -> str:
 
 
 class BigramPatterns:
-    """Per first two characters, the trie pattern of the surfaces starting with them — compiled on first use.
+    """Per first two characters, the trie pattern of the surfaces starting with them — built on first use.
 
-    A national gazetteer has thousands of bigrams; a text meets a few dozen. Compiling them all up front
-    would cost a command-line start far more than the whole parse.
+    A national gazetteer has thousands of bigrams; a text meets a few dozen. Building and compiling them all
+    up front would cost a command-line start far more than the whole parse.
     """
 
-    __slots__ = ("_compiled", "_nodes")
+    __slots__ = ("_compiled", "_groups")
 
-    def __init__(self, nodes: dict[str, _TrieNode]) -> None:
-        self._nodes = nodes
+    def __init__(self, groups: dict[str, dict[str, tuple[str, ...]]]) -> None:
+        self._groups = groups
         self._compiled: dict[str, re.Pattern[str] | None] = {}
 
     def get(self, bigram: str) -> re.Pattern[str] | None:
@@ -48,13 +48,25 @@ class BigramPatterns:
         try:
             return self._compiled[bigram]
         except KeyError:
-            node = self._nodes.get(bigram)
-            found = None if node is None else re.compile(re.escape(bigram) + _node_pattern(node))
+            group = self._groups.get(bigram)
+            found = None if group is None else re.compile(re.escape(bigram) + _node_pattern(_trie(group)))
             self._compiled[bigram] = found
             return found
 
     def __len__(self) -> int:
-        return len(self._nodes)
+        return len(self._groups)
+
+
+def _trie(group: Mapping[str, tuple[str, ...]]) -> _TrieNode:
+    """The trie of the surfaces of one bigram group, below their first two characters."""
+    root = _TrieNode()
+    for surface, blocked_by in group.items():
+        node = root
+        for char in surface[2:]:
+            node = node.children.setdefault(char, _TrieNode())
+        node.terminal = True
+        node.blocked_by = blocked_by
+    return root
 
 
 Compiled = tuple[re.Pattern[str] | None, BigramPatterns]
@@ -63,23 +75,16 @@ Compiled = tuple[re.Pattern[str] | None, BigramPatterns]
 def compile_surfaces(surfaces: Mapping[str, tuple[str, ...]]) -> Compiled:
     """The pattern of the places where a surface may start, and per first two characters a trie pattern
     matching the longest surface there (honouring the strings that block a surface)."""
-    root = _TrieNode()
+    groups: dict[str, dict[str, tuple[str, ...]]] = {}
     for surface, blocked_by in surfaces.items():
-        node = root
-        for char in surface:
-            node = node.children.setdefault(char, _TrieNode())
-        node.terminal = True
-        node.blocked_by = blocked_by
-    by_bigram: dict[str, _TrieNode] = {}
-    seconds: set[str] = set()
-    for first, first_node in root.children.items():
-        for second, node in first_node.children.items():
-            seconds.add(second)
-            by_bigram[first + second] = node
-    if not by_bigram:
-        return None, BigramPatterns(by_bigram)
-    starts = re.compile(_char_class(root.children) + "(?=" + _char_class(seconds) + ")")
-    return starts, BigramPatterns(by_bigram)
+        if len(surface) >= 2:
+            groups.setdefault(surface[:2], {})[surface] = blocked_by
+    if not groups:
+        return None, BigramPatterns(groups)
+    firsts = {bigram[0] for bigram in groups}
+    seconds = {bigram[1] for bigram in groups}
+    starts = re.compile(_char_class(firsts) + "(?=" + _char_class(seconds) + ")")
+    return starts, BigramPatterns(groups)
 
 
 def _char_class(chars: Iterable[str]) -> str:
