@@ -249,11 +249,22 @@ def drop_private_use(text: str) -> str:
     return _PRIVATE_USE_RE.sub("", text)
 
 
+# Passes of normalize_text at most; real hard-wrapped texts settle in two.
+MAX_NORMALIZE_PASSES = 6
+
+
 def normalize_text(text: str) -> str:
     """The figure parser's normalisation: idempotent, never raises, keeps CJK punctuation as it is."""
     # Width folding comes first so that its output (`\ｎ` → `\n`, `（ｇè）`) cannot form what an earlier
     # step looks for; the spaces inside numbers go last, after numerals have become digits.
     text = normalize_line_breaks(fold_width(drop_private_use(text)))
-    text = rejoin_hard_wraps(to_simplified(strip_pinyin(text)))
-    text = rewrite_numerals(fold_noise(text))
-    return collapse_number_spaces(text)
+    # Rejoining hard wraps measures line widths, which the later steps change (十亿 → 10亿), and a join may
+    # bring together what an earlier step looks for: a text whose lines were joined goes round again, until
+    # the rejoin finds nothing more to do. Texts without hard wraps take one pass.
+    for _ in range(MAX_NORMALIZE_PASSES):
+        simplified = to_simplified(strip_pinyin(text))
+        joined = rejoin_hard_wraps(simplified)
+        text = collapse_number_spaces(rewrite_numerals(fold_noise(joined)))
+        if joined == simplified and rejoin_hard_wraps(text) == text:
+            break
+    return text

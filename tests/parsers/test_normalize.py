@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from parsers.normalize import (
@@ -248,6 +248,8 @@ texts = st.one_of(noisy_text, any_text, st.text(), huge_numbers, large_text)
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
+# CI found it: 十亿 → 10亿 widened the lines after the hard-wrap rejoin had measured them.
+@example("0\r0:十亿000000000000000\r0:十亿000000000000\r0:十亿000000000000\r0")
 def test_normalize_text_is_total_idempotent_and_deterministic(text: str) -> None:
     once = normalize_text(text)
     assert isinstance(once, str)
