@@ -41,6 +41,7 @@ def create_tables(*tables: Table) -> Callable[[Connection], None]:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sources, http_cache, documents, figures, poll_runs", create_tables(*schema.V1_TABLES)),
     Migration(2, "subscriptions, outbox", create_tables(*schema.V2_TABLES)),
+    Migration(3, "backfills, host_slots", create_tables(*schema.V3_TABLES)),
 )
 
 

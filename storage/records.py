@@ -161,3 +161,21 @@ class StoredDocument:
             "duplicate_of": self.duplicate_of,
             "figures": self.figures,
         }
+
+
+BackfillStatus = Literal["running", "done", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillState:
+    """Where a source's backfill stands: the next list page to read and what the walk has stored so far."""
+
+    source_name: str
+    start_url: str
+    next_url: str | None
+    page: int = 0
+    documents: int = 0
+    figures: int = 0
+    status: BackfillStatus = "running"
+    stop_reason: str | None = None
+    updated_at: datetime | None = None

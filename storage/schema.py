@@ -182,6 +182,30 @@ outbox = Table(
     Index("ix_outbox_chat", "chat_id", "status"),
 )
 
+# Where each source's backfill stands: the next list page to read, so an interrupted walk resumes there.
+backfills = Table(
+    "backfills",
+    metadata,
+    Column("source_name", String(MAX_FIELD), primary_key=True),
+    Column("start_url", Text, nullable=False),  # the source URL the walk began at (a new URL starts over)
+    Column("next_url", Text),  # NULL once the walk is over
+    Column("page", Integer, nullable=False, default=0),  # list pages read so far
+    Column("documents", Integer, nullable=False, default=0),
+    Column("figures", Integer, nullable=False, default=0),
+    Column("status", String(16), nullable=False),  # running | done | failed
+    Column("stop_reason", String(MAX_ERROR)),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Per-host request starts shared by every process on one database (a backfill beside `govwatch run`).
+host_slots = Table(
+    "host_slots",
+    metadata,
+    Column("host", String(MAX_FIELD), primary_key=True),
+    Column("next_start", Double, nullable=False),  # Unix time before which no process starts a request
+)
+
 # The tables each migration creates, frozen: a later table belongs to the migration that adds it.
 V1_TABLES: tuple[Table, ...] = (sources, http_cache, documents, figures, poll_runs)
 V2_TABLES: tuple[Table, ...] = (subscriptions, outbox)
+V3_TABLES: tuple[Table, ...] = (backfills, host_slots)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from storage.backfills import BackfillsStore
 from storage.documents import DocumentsStore
 from storage.engine import is_memory, make_engine, parse_url, safe_url
 from storage.migrations import migrate
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 
-class Store(SourcesStore, DocumentsStore, SubscriptionsStore, OutboxStore):
+class Store(SourcesStore, DocumentsStore, SubscriptionsStore, OutboxStore, BackfillsStore):
     """Persistence for govwatch on SQLite or PostgreSQL (SQLAlchemy Core)."""
 
     @classmethod

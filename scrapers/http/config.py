@@ -25,6 +25,8 @@ class FetchConfig:
     max_bytes: int = MAX_BODY_BYTES  # a larger (decoded) body is cut off while streaming
     per_host_concurrency: int = 2  # at most this many requests in flight per host
     per_host_delay: float = 1.0  # minimum seconds between request starts to one host
+    # The gap between starts is kept across every process on one database (a backfill beside `govwatch run`).
+    share_host_limits: bool = True
     retries: int = 3  # further attempts after the first, on timeouts, connection errors and 5xx; never on 4xx
     backoff_base: float = 0.5
     backoff_max: float = 30.0

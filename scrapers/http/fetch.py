@@ -15,7 +15,7 @@ import httpx
 from scrapers.http import waf
 from scrapers.http.body import BodyError, read_capped
 from scrapers.http.config import FetchConfig
-from scrapers.http.politeness import Politeness
+from scrapers.http.politeness import HostClock, Politeness
 from scrapers.http.reasons import describe, parse_content_type, parse_retry_after
 
 __all__ = ["DEFAULT_CONFIG", "FetchConfig", "FetchResult", "Fetcher", "parse_content_type", "parse_retry_after"]
@@ -88,6 +88,7 @@ class Fetcher:
         config: FetchConfig = DEFAULT_CONFIG,
         validators: Validators | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        host_clock: HostClock | None = None,
     ) -> None:
         # httpx logs every request with its full URL (query strings, tokens) at INFO.
         logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -95,7 +96,8 @@ class Fetcher:
         self._config = config
         self._validators = validators
         self._known: dict[str, tuple[str | None, str | None]] = {}
-        self._politeness = Politeness(config.per_host_concurrency, config.per_host_delay)
+        clock = host_clock if config.share_host_limits else None
+        self._politeness = Politeness(config.per_host_concurrency, config.per_host_delay, clock)
         self._client = httpx.AsyncClient(
             headers={
                 "User-Agent": config.user_agent,

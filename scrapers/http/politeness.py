@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Protocol
+
+log = logging.getLogger("govwatch.fetch")
 
 # Hosts remembered at most; idle ones are forgotten beyond this.
 MAX_HOSTS = 1024
@@ -23,13 +27,26 @@ class _HostGate:
         self.users = 0
 
 
-class Politeness:
-    """Per-host limits: at most N requests in flight and a minimum gap between request starts."""
+class HostClock(Protocol):
+    """Request starts per host shared between processes (the store implements it)."""
 
-    def __init__(self, concurrency: int, delay: float) -> None:
+    def claim_host_start(self, host: str, gap: float) -> float:
+        """Reserve the next start at host; return the seconds to wait before it."""
+        ...
+
+
+class Politeness:
+    """Per-host limits: at most N requests in flight and a minimum gap between request starts.
+
+    With a shared ``clock`` the gap holds across processes too: each start is also claimed there, and the
+    later of the two turns is taken.
+    """
+
+    def __init__(self, concurrency: int, delay: float, clock: HostClock | None = None) -> None:
         self._concurrency = max(1, concurrency)
         self._delay = max(0.0, delay)
         self._gates: dict[str, _HostGate] = {}
+        self._clock = clock if self._delay > 0 else None
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
@@ -40,13 +57,25 @@ class Politeness:
             async with gate.semaphore:
                 now = time.monotonic()
                 start = max(now, gate.next_start)
+                gap = self._delay * (1 + random.uniform(0, DELAY_JITTER))
                 # Reserved before sleeping: no await between the read and the write, so starts never collide.
-                gate.next_start = start + self._delay * (1 + random.uniform(0, DELAY_JITTER))
-                if start > now:
-                    await asyncio.sleep(start - now)
+                gate.next_start = start + gap
+                wait = start - now
+                if self._clock is not None:
+                    wait = max(wait, await self._shared_wait(host, gap))
+                if wait > 0:
+                    await asyncio.sleep(wait)
                 yield
         finally:
             gate.users -= 1
+
+    async def _shared_wait(self, host: str, gap: float) -> float:
+        assert self._clock is not None
+        try:
+            return await asyncio.to_thread(self._clock.claim_host_start, host, gap)
+        except Exception as exc:  # a database hiccup must not stop fetching: this process's own gap still holds
+            log.warning("host %s: shared politeness unavailable (%s)", host, type(exc).__name__)
+            return 0.0
 
     def defer(self, host: str, seconds: float) -> None:
         """Hold back every request to host for seconds (a Retry-After)."""
