@@ -3,7 +3,8 @@
 Prints CLI start-up as a multiple of a bare interpreter (`bench/startup.py`); parse throughput (MB of UTF-8 text
 per second on one core, normalisation included) on the seeds and the report corpus; the ratio of parse time to
 trafilatura's extraction time on the recorded pages; the poll benchmark (`bench/poll.py`: wall, CPU per source
-and peak RSS of the monitor over 1,000 local sources); and the bot benchmark (`bench/bot.py`). Numbers, not
+and peak RSS of the monitor over 1,000 local sources); a backfill's pages per second and CPU per page
+(`bench/backfill.py`); and the bot benchmark (`bench/bot.py`). Numbers, not
 assertions (the poll benchmark exits 1 only when a cycle's outcome was wrong).
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.backfill import main as bench_backfill  # noqa: E402
 from bench.bot import bench_bot  # noqa: E402
 from bench.poll import main as bench_poll  # noqa: E402
 from bench.startup import main as bench_startup  # noqa: E402
@@ -73,6 +75,8 @@ def main() -> int:
         bench_pages(pages)
     # The monitor polling 1,000 sources on a local server: baseline, all unchanged (304), one new item each.
     status = bench_poll([])
+    # A backfill: one source's history walked through its TRS pager, pages per second and CPU per page.
+    status = bench_backfill([]) or status
     # The bot: /gdp latency over 100,000 stored figures; alert dispatch to the local Bot API stand-in.
     return status or bench_bot([])
 

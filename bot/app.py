@@ -20,7 +20,9 @@ from bot.alerts.dispatcher import Dispatcher, Limits
 from bot.alerts.policy import alert_regions
 from bot.alerts.render import plain_alert
 from bot.chat.answers import Answers
+from bot.chat.try_answers import fetch_preview
 from bot.settings import Settings, SourceSettings
+from scrapers.backfill import Backfiller, BackgroundBackfills
 from scrapers.http.fetch import Fetcher
 from scrapers.monitor import Monitor
 from scrapers.schedule import Backoff, SourceSpec
@@ -54,6 +56,7 @@ def source_spec(settings: Settings, source: SourceSettings) -> SourceSpec:
         region=source.region,
         interval=settings.interval_of(source),
         selectors=source.selectors,
+        backfill_since=source.backfill_since,
     )
 
 
@@ -76,7 +79,7 @@ class Parts:
 async def open_parts(settings: Settings) -> AsyncIterator[Parts]:
     """The store, fetcher and monitor, closed again on exit."""
     store = Store.open(settings.storage.url)
-    fetcher = Fetcher(settings.fetch, validators=store)
+    fetcher = Fetcher(settings.fetch, validators=store, host_clock=store)
     sched = settings.schedule
     backoff = Backoff(sched.backoff_after, sched.max_backoff)
     monitor = Monitor(store, fetcher, backoff, sched.max_new_per_poll, alert_scope=alert_regions)
@@ -87,12 +90,34 @@ async def open_parts(settings: Settings) -> AsyncIterator[Parts]:
         store.close()
 
 
-def schedule_sources(scheduler: AsyncIOScheduler, parts: Parts, specs: list[SourceSpec]) -> None:
-    """One job per source at its interval, with jitter, never overlapping itself, the first run now."""
+def schedule_sources(
+    scheduler: AsyncIOScheduler,
+    parts: Parts,
+    specs: list[SourceSpec],
+    backfills: BackgroundBackfills | None = None,
+    in_flight: set[asyncio.Task[object]] | None = None,
+) -> None:
+    """One job per source at its interval, with jitter, never overlapping itself, the first run now; a source
+    with backfill_since is walked back in the background after a poll that reached it. Polls under way are in
+    `in_flight`."""
     now = datetime.now(UTC)
+    running = in_flight if in_flight is not None else set()
+
+    async def poll(spec: SourceSpec) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            running.add(task)
+        try:
+            summary = await parts.monitor.poll(spec)
+            if backfills is not None:
+                await backfills.after_poll(spec, summary.status)
+        finally:
+            if task is not None:
+                running.discard(task)
+
     for spec in specs:
         scheduler.add_job(
-            parts.monitor.poll,
+            poll,
             "interval",
             args=[spec],
             id=f"poll:{spec.name}",
@@ -114,7 +139,9 @@ async def run_until_stopped(parts: Parts, specs: list[SourceSpec], stop: asyncio
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
             loop.add_signal_handler(sig, stop.set)
     scheduler = AsyncIOScheduler(timezone="UTC")
-    schedule_sources(scheduler, parts, specs)
+    backfills = BackgroundBackfills(Backfiller(parts.monitor), parts.settings.schedule.backfill_pause)
+    in_flight: set[asyncio.Task[object]] = set()
+    schedule_sources(scheduler, parts, specs, backfills, in_flight)
     scheduler.start()
     log.info("watching %d sources; stop with Ctrl-C", len(specs))
     try:
@@ -123,9 +150,9 @@ async def run_until_stopped(parts: Parts, specs: list[SourceSpec], stop: asyncio
         log.info("stopping")
         scheduler.shutdown(wait=False)
         # Let polls already under way finish their writes before the store closes.
-        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and "poll" in repr(t.get_coro())]
-        if pending:
-            await asyncio.wait(pending, timeout=30)
+        if in_flight:
+            await asyncio.wait(set(in_flight), timeout=30)
+        await backfills.close()
 
 
 class ConsoleAlertSender:
@@ -164,7 +191,9 @@ async def serve(parts: Parts, specs: list[SourceSpec], stop: asyncio.Event | Non
     if settings.telegram.token:
         from bot.telegram import TelegramAlertSender, TelegramBot  # PTB: only with a token
 
-        bot = TelegramBot(settings.telegram, Answers(parts.store, admins=frozenset(settings.telegram.admins)))
+        admins = frozenset(settings.telegram.admins)
+        answers = Answers(parts.store, admins=admins, previewer=fetch_preview(settings.fetch))
+        bot = TelegramBot(settings.telegram, answers)
         await asyncio.to_thread(parts.store.unsubscribe, CONSOLE_CHAT, None)
         sender = TelegramAlertSender(bot, parts.store)
         bot_task = asyncio.create_task(_start_bot(bot, stop))

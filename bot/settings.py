@@ -81,6 +81,8 @@ class ScheduleSettings(_Strict):
     backoff_after: int = Backoff().after
     max_backoff: float = Backoff().cap
     max_new_per_poll: int = DEFAULT_MAX_NEW
+    # Seconds between list pages of the backfill `run` starts for a source with backfill_since (low priority).
+    backfill_pause: float = Field(default=10.0, ge=0)
 
     _interval = field_validator("interval", "max_backoff", mode="before")(parse_interval)
 
@@ -95,6 +97,8 @@ class SourceSettings(_Strict):
     interval: float | None = None
     enabled: bool = True
     selectors: Selectors | None = None
+    # After its first poll, `govwatch run` walks the column's pages back to 1 January of this year, once.
+    backfill_since: int | None = Field(default=None, ge=1990, le=2100)
 
     _url = field_validator("url")(_check_url)
 

@@ -13,12 +13,11 @@ from parsers.dates import china_today
 from parsers.document import parse_document
 from parsers.model import Figure
 from scrapers.discover.items import Item
-from scrapers.discover.pages import attachment_link
 from scrapers.discover.source_kinds import SOURCE_KINDS, Listing
 from scrapers.errors import ScrapeError
-from scrapers.extract.content import ExtractedDocument, extract_document
-from scrapers.extract.decode import decode_bytes
+from scrapers.extract.content import ExtractedDocument
 from scrapers.http.fetch import Fetcher, FetchResult
+from scrapers.reading import read_document
 from scrapers.schedule import DEFAULT_BACKOFF, DEFAULT_MAX_NEW, Backoff, SourceSpec
 from storage.records import NewDocument, PollRun, PollStatus, SourceState, SourceStatus
 from storage.store import Store
@@ -113,7 +112,7 @@ class Monitor:
         known = await asyncio.to_thread(self.store.known_urls, [i.url for i in items])
         fresh = [i for i in items if i.url not in known][: self.max_new]
         baseline = not state.baseline_done
-        results = await asyncio.gather(*(self._read_item(spec, item, baseline, listing) for item in fresh))
+        results = await asyncio.gather(*(self.read_item(spec, item, baseline, listing) for item in fresh))
         saved = [r for r in results if r is not None]
         status: PollStatus = "baseline" if baseline else "ok"
         return PollSummary(
@@ -125,9 +124,10 @@ class Monitor:
             document_ids=tuple(doc_id for doc_id, _ in saved),
         )
 
-    async def _read_item(
+    async def read_item(
         self, spec: SourceSpec, item: Item, baseline: bool, listing: FetchResult
     ) -> tuple[int, int] | None:
+        """Fetch, read and store one item as a poll does: (document id, figures stored), None when nothing new."""
         reuse = SOURCE_KINDS[spec.kind].item_is_listing
         page = listing if reuse else await self.fetcher.fetch(item.url, conditional=False)
         if page.status != "ok":
@@ -165,28 +165,13 @@ class Monitor:
     async def _extract(
         self, spec: SourceSpec, item: Item, page: FetchResult
     ) -> tuple[ExtractedDocument, str | None] | None:
-        extracted = extract_document(page.content, page.final_url, page.content_type, page.charset)
-        if isinstance(extracted, ScrapeError):
-            log.warning("source %s: item %s: %s", spec.name, _short(item.url), extracted.message)
+        read = await read_document(self.fetcher, page)
+        if isinstance(read, ScrapeError):
+            log.warning("source %s: item %s: %s", spec.name, _short(item.url), read.message)
             return None
-        if extracted.kind != "html":
-            return extracted, None
-        html = decode_bytes(page.content, page.charset).text
-        target = attachment_link(html, page.final_url, extracted.text)
-        if target is None:
-            return extracted, None
-        attached = await self.fetcher.fetch(target, conditional=False)
-        if attached.status != "ok":
-            log.warning("source %s: attachment %s: %s", spec.name, _short(target), attached.error or attached.status)
-            return extracted, None
-        inner = extract_document(attached.content, attached.final_url, attached.content_type, attached.charset)
-        if isinstance(inner, ScrapeError):
-            log.warning("source %s: attachment %s: %s", spec.name, _short(target), inner.message)
-            return extracted, None
-        # The stub page knows the title and date; the attachment holds the report.
-        return replace(
-            inner, title=extracted.title or inner.title, published=extracted.published or inner.published
-        ), target
+        if read.warning:
+            log.warning("source %s: %s", spec.name, _short(read.warning))
+        return read.extracted, read.attachment_url
 
     def _record(self, spec: SourceSpec, state: SourceState, summary: PollSummary, started: datetime) -> None:
         now = datetime.now(UTC)

@@ -21,6 +21,7 @@ class SourceSpec:
     region: str | None = None
     interval: float = 1800.0
     selectors: Selectors | None = None
+    backfill_since: int | None = None  # after the first poll, fetch the column's history back to this year
 
 
 @dataclass(frozen=True, slots=True)

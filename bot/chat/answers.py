@@ -13,6 +13,7 @@ from bot.chat.format import Button, Reply, echo, esc, fit_lines
 from bot.chat.intents import COMMANDS, DEEP_LINK_COMMANDS, PAYLOAD_COMMANDS, Request, callback_text
 from bot.chat.intents import parse as parse_request
 from bot.chat.service_answers import ChatAnswers
+from bot.chat.try_answers import Previewer, TryAnswers
 from parsers.regions import Gazetteer
 from storage.store import Store
 
@@ -36,8 +37,10 @@ class Answers:
         gazetteer: Gazetteer | None = None,
         admins: frozenset[int] = frozenset(),
         bot_username: str = "govwatch_bot",
+        previewer: Previewer | None = None,
     ) -> None:
-        """Answer from `store`; `admins` may use /status; commands addressed to another bot are left alone."""
+        """Answer from `store`; `admins` may use /status and /try (which reads pages through `previewer`);
+        commands addressed to another bot are left alone."""
         self.store = store
         self.gazetteer = gazetteer or Gazetteer.default()
         self.admins = admins
@@ -49,6 +52,7 @@ class Answers:
             "help": self._help,
             **FigureAnswers(store, args).handlers(),
             **ChatAnswers(store, args, admins).handlers(),
+            **TryAnswers(previewer, admins).handlers(),
         }
 
     def commands(self) -> frozenset[str]:

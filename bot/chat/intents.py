@@ -59,6 +59,13 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("subscriptions", "", "本聊天的订阅", "/subscriptions"),
         CommandSpec("sources", "", "各数据源的状态", "/sources"),
         CommandSpec("status", "", "运行状态（仅管理员）", "/status", admin=True),
+        CommandSpec(
+            "try",
+            "<网址>",
+            "试读网页：列表条目或文章数据，不保存（仅管理员）",
+            "/try https://www.sxgujiao.gov.cn/",
+            admin=True,
+        ),
     )
 }
 
@@ -130,7 +137,7 @@ IMPLIED_COMMANDS: dict[tuple[int, bool], str] = {
     (2, True): "compare",
 }
 # Commands whose argument is the raw text after the keyword (nothing else is read out of it).
-RAW_TEXT_COMMANDS: frozenset[str] = frozenset({"search", "start"})
+RAW_TEXT_COMMANDS: frozenset[str] = frozenset({"search", "start", "try"})
 
 ALL_WORDS: frozenset[str] = frozenset({"全部", "所有", "全部地区", "所有地区", "all"})
 # Short names in deep-link payloads (`/start sub_140181`) and button data (`unsub:140181`).

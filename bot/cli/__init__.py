@@ -41,6 +41,15 @@ COMMANDS: dict[str, Command] = {
         "answer a message as the bot would (/gdp 古交, 古交GDP, /help) and print the reply", "bot.cli.asking:ask"
     ),
     "figures": Command("print the stored figures", "bot.cli.exporting:figures"),
+    "try": Command(
+        "preview one URL (list page, feed, article or attachment) as govwatch would read it; stores nothing",
+        "bot.cli.trying:run",
+    ),
+    "backfill": Command(
+        "walk each source's pages back in time and store their history (as baseline: no alerts)",
+        "bot.cli.backfilling:backfill",
+        logs=True,
+    ),
     "sources": Command("show the health of each source", "bot.cli.polling:sources"),
 }
 
@@ -71,6 +80,15 @@ def _arguments(sub: Any) -> None:
     fig.add_argument("--indicator", metavar="I", help="an indicator id or name (gdp, 固定资产投资)")
     fig.add_argument("--format", choices=("table", "csv", "json"), default="table")
     sub.add_parser("sources", help=COMMANDS["sources"].help)
+    tr = sub.add_parser("try", help=COMMANDS["try"].help)
+    tr.add_argument("url", metavar="URL")
+    tr.add_argument("--kind", choices=("list", "rss", "page"), help="read it as this kind (else: what it looks like)")
+    tr.add_argument("--region", metavar="NAME", help="the source's region, as a [[sources]] region would be")
+    tr.add_argument("--format", choices=("table", "json"), default="table")
+    bf = sub.add_parser("backfill", help=COMMANDS["backfill"].help)
+    bf.add_argument("--source", metavar="NAME", action="append", help="only this source (repeatable)")
+    bf.add_argument("--pages", type=int, metavar="N", help="at most N list pages per source")
+    bf.add_argument("--since", type=int, metavar="YEAR", help="stop at pages older than 1 January of YEAR")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from bot.chat.answers import Answers
+from bot.chat.try_answers import fetch_preview
 from bot.settings import Settings
 from storage.store import Store
 
@@ -17,7 +18,8 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     chat_id = args.chat_id if args.chat_id is not None else DEFAULT_CHAT
     store = Store.open(settings.storage.url)
     try:
-        answers = Answers(store, admins=frozenset(settings.telegram.admins))
+        previewer = fetch_preview(settings.fetch)
+        answers = Answers(store, admins=frozenset(settings.telegram.admins), previewer=previewer)
         replies = answers.answer(args.text, chat_id, user_id=chat_id)
     finally:
         store.close()

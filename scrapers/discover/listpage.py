@@ -24,7 +24,7 @@ from scrapers.discover.items import Found
 from scrapers.discover.urls import canonical_url, followable
 from scrapers.extract.htmltree import Node
 
-__all__ = ["list_items"]
+__all__ = ["css_path", "list_items", "read_list_block"]
 
 # Without dates anywhere, only longer titles count: menus are made of 4–8 character links.
 FALLBACK_MIN_TITLE_CHARS = 10
@@ -168,10 +168,13 @@ def _absorb_edges(cands: _Candidates, key: Shape, items: list[Node]) -> list[Nod
     if not ranks:
         return items
     low, high = ranks[0], ranks[-1]
+    # An element holding the list is no row of it: its date is the list's first row's (a menu link beside the
+    # list, seen from the wrapper of both).
+    enclosing = set(items[0].iterancestors())
     extra: list[Node] = []
     for step, edge in ((-1, low), (1, high)):
         rank = edge + step
-        while (stray := by_rank.get(rank)) is not None and stray not in items:
+        while (stray := by_rank.get(rank)) is not None and stray not in items and stray not in enclosing:
             extra.append(stray)
             rank += step
     return [*items, *extra]
@@ -203,9 +206,14 @@ def _page_order(root: Node, pairs: list[tuple[Node, Node]]) -> list[tuple[Node, 
 
 def list_items(root: Node, base: str, today: dt.date) -> list[Found]:
     """The items of the page's article list, in page order; [] when it has none."""
+    return read_list_block(root, base, today)[0]
+
+
+def read_list_block(root: Node, base: str, today: dt.date) -> tuple[list[Found], Node | None]:
+    """The items of the page's article list in page order, and the element holding them (None: no list)."""
     picked = _choose(root, base, today)
     if picked is None:
-        return []
+        return [], None
     cands, key = picked
     items = cands.groups[key].items
     pairs = [(item, cands.links[item]) for item in items]
@@ -217,4 +225,27 @@ def list_items(root: Node, base: str, today: dt.date) -> list[Found]:
         pairs = _fill_entries(cands, key, _absorb_edges(cands, key, items), base, today)
     pairs = _page_order(root, pairs)
     found = (read_item(item, link, base, today) for item, link in pairs)
-    return [f for f in found if f is not None]
+    return [f for f in found if f is not None], _common_container([item for item, _ in pairs])
+
+
+def _common_container(items: list[Node]) -> Node | None:
+    """The innermost element holding every item (the list's block)."""
+    if not items:
+        return None
+    chains = [[item, *item.iterancestors()] for item in items]
+    shared = set(chains[0]).intersection(*chains[1:]) if len(chains) > 1 else set(chains[0][1:2])
+    return next((node for node in chains[0] if node in shared), None)
+
+
+def css_path(node: Node | None) -> str:
+    """A readable CSS path of an element (`body > div#main > ul.list`), for people choosing selectors."""
+    steps: list[str] = []
+    while node is not None and isinstance(node.tag, str) and node.tag != "html":
+        step = node.tag
+        if node.get("id"):
+            step += "#" + node.get("id", "").strip().split()[0]
+        elif node.get("class"):
+            step += "".join("." + c for c in node.get("class", "").split()[:2])
+        steps.append(step)
+        node = node.getparent()
+    return " > ".join(reversed(steps))

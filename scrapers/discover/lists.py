@@ -7,6 +7,7 @@ is an empty list.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import soupsieve
 from bs4 import BeautifulSoup
@@ -14,12 +15,13 @@ from bs4 import BeautifulSoup
 from scrapers.discover.entries import read_item
 from scrapers.discover.feeds import looks_like_feed
 from scrapers.discover.items import Found, Item, Selectors, finish
-from scrapers.discover.listpage import list_items
+from scrapers.discover.listpage import css_path, list_items, read_list_block
+from scrapers.discover.pagers import Pager, find_pager
 from scrapers.discover.urls import document_base, followable
 from scrapers.errors import ScrapeError
 from scrapers.extract.htmltree import Node, parse_html
 
-__all__ = ["discover_list"]
+__all__ = ["ListReading", "discover_list", "read_list"]
 
 # Marks set on the elements CSS selectors chose, read back after re-parsing with lxml.
 _ITEM_MARK, _LINK_MARK, _DATE_MARK = "data-govwatch-item", "data-govwatch-link", "data-govwatch-date"
@@ -103,3 +105,37 @@ def discover_list(
     if root is None:
         return []
     return finish(list_items(root, document_base(root, base_url), today))
+
+
+@dataclass(frozen=True, slots=True)
+class ListReading:
+    """A list page as `govwatch try` and backfill see it: items in page order, the block, the pager."""
+
+    items: list[Item]
+    block: str | None  # CSS path of the element holding the list ("selectors" when the source's selectors chose)
+    pager: Pager | None
+
+
+def read_list(
+    html: str, base_url: str, today: dt.date, selectors: Selectors | None = None
+) -> ListReading | ScrapeError:
+    """The items of an HTML list page in page order (each URL once), where they are, and the page's pager."""
+    if looks_like_feed(html):
+        return ScrapeError("not an HTML list: got a feed")
+    pager = find_pager(html, base_url)
+    if selectors is not None and (selectors.item or selectors.link):
+        picked = _selected_items(html, base_url, today, selectors)
+        if isinstance(picked, ScrapeError):
+            return picked
+        return ListReading(_in_page_order(picked), "selectors", pager)
+    root = parse_html(html)
+    if root is None:
+        return ListReading([], None, pager)
+    found, block = read_list_block(root, document_base(root, base_url), today)
+    return ListReading(_in_page_order(found), css_path(block) if block is not None else None, pager)
+
+
+def _in_page_order(found: list[Found]) -> list[Item]:
+    """Each URL once, where it first appears; a missing date filled from a later copy (as `finish` does)."""
+    by_url = {item.url: item for item in finish(found)}
+    return [by_url[url] for url in dict.fromkeys(f.url for f in found)]
