@@ -100,7 +100,8 @@ class Monitor:
 
     async def _poll(self, spec: SourceSpec, state: SourceState) -> PollSummary:
         kind = SOURCE_KINDS[spec.kind]
-        listing = await self.fetcher.fetch(spec.url, conditional=not kind.item_is_listing or state.baseline_done)
+        conditional = not kind.item_is_listing or state.baseline_done
+        listing = await self.fetcher.fetch(spec.url, conditional=conditional, keep_validators=False)
         if listing.status == "not_modified":
             return PollSummary(spec.name, "unchanged")
         if listing.status in ("blocked", "error"):
@@ -110,10 +111,13 @@ class Monitor:
         if isinstance(items, ScrapeError):
             return PollSummary(spec.name, "error", error=items.message)
         known = await asyncio.to_thread(self.store.known_urls, [i.url for i in items])
-        fresh = [i for i in items if i.url not in known][: self.max_new]
+        unread = [i for i in items if i.url not in known]
+        fresh = unread[: self.max_new]
         baseline = not state.baseline_done
         results = await asyncio.gather(*(self.read_item(spec, item, baseline, listing) for item in fresh))
         saved = [r for r in results if r is not None]
+        if conditional:
+            await self._keep_validators_when_read(listing, unread, fresh)
         status: PollStatus = "baseline" if baseline else "ok"
         return PollSummary(
             spec.name,
@@ -123,6 +127,15 @@ class Monitor:
             figures=sum(n for _, n in saved),
             document_ids=tuple(doc_id for doc_id, _ in saved),
         )
+
+    async def _keep_validators_when_read(self, listing: FetchResult, unread: list[Item], fresh: list[Item]) -> None:
+        """The list's validators are saved only when every item it shows is stored: a poll cut short (a crash, an
+        item that failed, more new items than one poll reads) must not make the next poll's answer a 304."""
+        if len(unread) > len(fresh):
+            return
+        stored = await asyncio.to_thread(self.store.known_urls, [i.url for i in fresh]) if fresh else set()
+        if all(i.url in stored for i in fresh):
+            await self.fetcher.keep_validators(listing)
 
     async def read_item(
         self, spec: SourceSpec, item: Item, baseline: bool, listing: FetchResult

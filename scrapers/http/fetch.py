@@ -133,8 +133,11 @@ class Fetcher:
         """Close the shared client and its connections."""
         await self._client.aclose()
 
-    async def fetch(self, url: str, *, conditional: bool = True, accept: str | None = None) -> FetchResult:
-        """GET url politely with retries; conditional sends the saved ETag/Last-Modified."""
+    async def fetch(
+        self, url: str, *, conditional: bool = True, accept: str | None = None, keep_validators: bool = True
+    ) -> FetchResult:
+        """GET url politely with retries; conditional sends the saved ETag/Last-Modified. With keep_validators
+        False the caller saves them (`keep_validators`) once it has used the whole response."""
         started = time.monotonic()
         known = await self._load_validators(url) if conditional else (None, None)
         try:
@@ -161,12 +164,21 @@ class Fetcher:
             await asyncio.sleep(delay)
         result = _result(url, attempt, attempts, started)
         self._after(result)
+        if conditional and keep_validators:
+            await self._save_validators(result, known)
+        return result
+
+    async def keep_validators(self, result: FetchResult) -> None:
+        """Save a response's ETag/Last-Modified for the next conditional GET: a 304 then means "nothing new", so a
+        list's are kept only once every item it led to was read."""
+        await self._save_validators(result, await self._load_validators(result.url))
+
+    async def _save_validators(self, result: FetchResult, known: tuple[str | None, str | None]) -> None:
         store = self._validators
-        if conditional and store is not None and self._should_save(result, known):
+        if store is not None and self._should_save(result, known):
             # The store is a database: its calls leave the event loop free for the other fetches.
             await asyncio.to_thread(store.save_validators, result.url, result.etag, result.last_modified)
             self._known[result.url] = (result.etag, result.last_modified)
-        return result
 
     async def _load_validators(self, url: str) -> tuple[str | None, str | None]:
         # Read once per URL from the store, then kept: this process is the one that writes them.

@@ -148,3 +148,30 @@ def test_polls_of_all_sites_at_once(sites: dict[str, Site], store: Store) -> Non
     assert [s.status for s in summaries] == ["baseline"] * 4
     assert {s.source for s in summaries} == set(SITE_NAMES)
     assert len(store.recent_polls(limit=10)) == 4
+
+
+def test_an_unchanged_list_still_gives_the_items_a_cut_short_poll_left(
+    sites: dict[str, Site], store: Store, server: LocalHTTPServer
+) -> None:
+    """A poll whose items were not all read (one failed, as a crash would leave them) keeps no validators: the next
+    poll is a full GET, not a 304 that would hide the unread items until the site changes."""
+    listing = sites["news-portal"].listings[0]
+    body, _ = sites["news-portal"].get(listing.url)
+    server.route(listing.path, conditional(body, etag='"v1"'))
+    run(lambda m: m.poll(spec_for(listing)), store, listing)  # the baseline: every item stored
+    missing = listing.items[1]
+    with store.engine.begin() as conn:  # as if that item's read had been cut short
+        conn.execute(text("DELETE FROM documents WHERE canonical_url = :u"), {"u": missing.url})
+        conn.execute(text("DELETE FROM http_cache"))
+    path = missing.url.removeprefix(server.base_url)
+    saved_page = sites["news-portal"].get(path)
+    server.route(path, Reply(503))
+    first = run(lambda m: m.poll(spec_for(listing)), store, listing)
+    assert first.status == "ok" and first.new == 0
+    server.route(path, Reply(200, [("Content-Type", saved_page[1])], saved_page[0]))
+    server.clear()
+    second = run(lambda m: m.poll(spec_for(listing)), store, listing)
+    assert second.status == "ok" and second.new == 1, "the list answered 304 and the unread item stayed unread"
+    assert server.requests[0].headers.get("if-none-match") is None
+    third = run(lambda m: m.poll(spec_for(listing)), store, listing)
+    assert third.status == "unchanged"  # everything read: validators kept, the next poll is a 304
