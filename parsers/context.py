@@ -35,6 +35,7 @@ TARGET_SENTENCE_WORDS: tuple[str, ...] = (
     "计划实现",
     "确保完成",
     "确保实现",
+    "确保",
     "预期增长",
 )
 ESTIMATE_WORDS: tuple[str, ...] = ("预计",)

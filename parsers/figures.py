@@ -161,7 +161,9 @@ def _groups(text: str, s_start: int, mentions: list[Mention]) -> list[Group]:
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         syn = _reading_of(text, s_start, m, nxt)
         if syn is None:
-            continue
+            syn = _placeholder(text, mentions, i)
+            if syn is None:
+                continue
         if groups:
             last_m, last_syn = groups[-1][-1]
             gap = text[last_m.end : m.start].strip()
@@ -170,11 +172,34 @@ def _groups(text: str, s_start: int, mentions: list[Mention]) -> list[Group]:
                 close = m.end + 1 if text[m.end : m.end + 1] in (")", "）") else m.end
                 groups[-1][-1] = (Mention(last_m.start, close, last_m.readings), last_syn)
                 continue
-            if gap in GROUP_JOINERS and any(w in text[m.end : m.end + 12] for w in GROUP_MARKERS):
+            if gap in GROUP_JOINERS and _chain_reaches_marker(text, mentions, i):
                 groups[-1].append((m, syn))
                 continue
         groups.append([(m, syn)])
     return groups
+
+
+def _placeholder(text: str, mentions: list[Mention], i: int) -> Synonym | None:
+    """`一般公共预算总收入、地方一般公共预算收入分别增长5.6%和5.5%`: a look-alike listed before 分别 keeps its
+    place in the list (an empty id) so that the rates after it go to the right names."""
+    m = mentions[i]
+    blocked = next((syn for syn in m.readings if not syn.indicators), None)
+    if blocked is None or i + 1 >= len(mentions):
+        return None
+    if text[m.end : mentions[i + 1].start].strip() not in GROUP_JOINERS or not _chain_reaches_marker(text, mentions, i):
+        return None
+    return Synonym(blocked.name, ("",), blocked.needs, blocked.context)
+
+
+def _chain_reaches_marker(text: str, mentions: list[Mention], i: int) -> bool:
+    """Whether 分别/均 follows mentions[i], or the last of the names joined to it by 、/和 (`A、B、C、D分别增长…`)."""
+    while True:
+        m = mentions[i]
+        if any(w in text[m.end : m.end + 12] for w in GROUP_MARKERS):
+            return True
+        if i + 1 >= len(mentions) or text[m.end : mentions[i + 1].start].strip() not in GROUP_JOINERS:
+            return False
+        i += 1
 
 
 def _next_start(mentions: list[Mention], last: Mention, end: int) -> int:

@@ -53,7 +53,7 @@ FLAT_RE = re.compile(r"(?:与(?:上年|去年|上年同期|去年同期)(?:相�
 _VERBS = "|".join(sorted(map(re.escape, GROWTH_VERBS), key=len, reverse=True))
 _PCT = rf"(?P<sign>-)?(?P<num>{NUMBER})"
 GROWTH_RE = re.compile(
-    rf"(?P<avg>年均)?(?P<verb>{_VERBS})(?:了|为|达到|达|完成|是)?\s*(?P<pq>{'|'.join(QUALIFIERS_BEFORE)})?\s*{_PCT}\s*"
+    rf"(?P<avg>年均)?(?P<verb>{_VERBS})(?:分别)?(?:了|为|达到|达|完成|是)?\s*(?P<pq>{'|'.join(QUALIFIERS_BEFORE)})?\s*{_PCT}\s*"
     rf"(?:%\s*)?(?:[-—~至到–]\s*(?P<hi>{NUMBER})\s*)?%(?P<q>{'|'.join(QUALIFIERS_AFTER)})?"
 )
 LIST_MORE_RE = re.compile(rf"\s*[、和及与,，]\s*(?P<sign>-)?(?P<num>{NUMBER})\s*%(?P<q>{'|'.join(QUALIFIERS_AFTER)})?")

@@ -13,6 +13,10 @@ from parsers.segment import FLOOR_WORDS, Reading
 # `主要预期目标是：…` opens a list of targets that runs to the end of its paragraph, across 。.
 TARGET_LIST_RE = re.compile(r"(?:预期目标|主要目标|目标任务|发展目标)(?:是|为)?[:：]")
 HEDGES_OF_TARGETS = ("左右", "以上", "以内")
+# `4.5万余人`, `6700多人`: a count rounded down reports a level reached, it does not set one.
+ROUGH_FLOOR_RE = re.compile(r"\d\s*[十百千万亿]?[余多]")
+# `完成煤炭产量7300万吨、力争达7500万吨`: a level followed by its 力争 aspiration is a plan's firm target.
+ASPIRATION_AFTER_RE = re.compile(r"[左右以上内下]{0,2}[、，,]?\s*力争")
 
 
 def period_and_basis(
@@ -32,12 +36,29 @@ def period_and_basis(
     if year is not None and published is not None and year > published.year + 1:
         return None, "target"  # a horizon (`到2030年`), not an annual figure
     line_start = text.rfind("\n", 0, head_start) + 1
+    if ASPIRATION_AFTER_RE.match(text, r.end):
+        marked += "|力争"
     basis = _basis(marked, text[line_start:head_start], in_list, scope, year, month, r, published)
+    if basis == "target" and _year_of_review_section(text, s_start, head_start, unit, r, year, published):
+        # `2023年工作回顾` … `主要预期目标是：…`: a review section's year does not date the plan that follows it
+        # (a heading between them may be missing, as in an excerpt); the target takes the plan's year.
+        year = None
     if year is None:
         if published is None:
             return None, basis
         year = ctx.default_year(published, basis, month)
     return ctx.period_label(year, month), basis
+
+
+def _year_of_review_section(
+    text: str, s_start: int, head_start: int, unit: Unit, r: Reading, year: int | None, published: date | None
+) -> bool:
+    """Whether the figure's year is only the year of the review section it stands in."""
+    scope, _ = unit.scope_at(head_start)
+    if year is None or r.year is not None or scope.basis != "actual" or scope.year != year or unit.para_year:
+        return False
+    before = text[s_start:head_start]
+    return ctx.ytd_before(before, len(before)) is None and ctx.last_year_before(before, len(before), published) is None
 
 
 def _year_month(
@@ -82,6 +103,6 @@ def _basis(
     early = published is not None and published.month <= 6
     # A level hedged the same way with no growth beside it (`产量稳定在13亿吨左右`) is one too; a floor
     # (`首次突破10亿元`) reports a level reached.
-    floor = any(w in marked for w in FLOOR_WORDS)
+    floor = any(w in marked for w in FLOOR_WORDS) or ROUGH_FLOOR_RE.search(marked) is not None
     hedged = r.qualifier in HEDGES_OF_TARGETS and (r.hedged_growth or (r.yoy is None and not floor))
     return "target" if early and month is None and hedged else "actual"

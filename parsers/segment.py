@@ -156,7 +156,8 @@ def level_amounts(text: str, seg_start: int, nxt: int, breaks: list[int], growth
             continue
         if any(before.endswith(w) for w in NOT_LEVEL_BEFORE) or "其中" in lead:
             continue
-        if any(w in text[clause_start(breaks, seg_start, a.start) : a.start] for w in NOT_LEVEL_LEAD):
+        # The name itself may hold such a word (`签约投资额`): only what follows it counts.
+        if any(w in text[max(seg_start, clause_start(breaks, seg_start, a.start)) : a.start] for w in NOT_LEVEL_LEAD):
             continue
         if re.search("[从由]", lead) and not re.search("[到至]", lead):
             continue  # `由11.66亿元增加到…`: the old level
