@@ -21,12 +21,15 @@ from bot.alerts.policy import alert_regions
 from bot.alerts.render import plain_alert
 from bot.chat.answers import Answers
 from bot.chat.try_answers import fetch_preview
+from bot.leadership import lead_telegram
 from bot.settings import Settings, SourceSettings
 from scrapers.backfill import Backfiller, BackgroundBackfills
 from scrapers.http.fetch import Fetcher
-from scrapers.monitor import Monitor
+from scrapers.monitor import Monitor, PollClaims
 from scrapers.schedule import Backoff, SourceSpec
+from storage.coordination import process_id
 from storage.records import OutboxRow
+from storage.runlock import single_run
 from storage.store import Store
 
 if TYPE_CHECKING:
@@ -36,7 +39,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("govwatch.run")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 CONSOLE_CHAT = 0  # console mode's own "chat": subscribed to everything, its alerts printed
-TELEGRAM_RETRY = 60.0
 
 
 def configure_logging(level: int = logging.INFO) -> None:
@@ -82,7 +84,8 @@ async def open_parts(settings: Settings) -> AsyncIterator[Parts]:
     fetcher = Fetcher(settings.fetch, validators=store, host_clock=store)
     sched = settings.schedule
     backoff = Backoff(sched.backoff_after, sched.max_backoff)
-    monitor = Monitor(store, fetcher, backoff, sched.max_new_per_poll, alert_scope=alert_regions)
+    claims = PollClaims(process_id())  # several processes on one PostgreSQL poll each source once
+    monitor = Monitor(store, fetcher, backoff, sched.max_new_per_poll, alert_scope=alert_regions, claims=claims)
     try:
         yield Parts(settings, store, fetcher, monitor)
     finally:
@@ -168,20 +171,6 @@ class ConsoleAlertSender:
         return [0]
 
 
-async def _start_bot(bot: TelegramBot, stop: asyncio.Event) -> None:
-    # Telegram may be out of reach (blocked networks, no network): keep the monitor running and retry.
-    while not stop.is_set():
-        try:
-            await bot.start()
-            return
-        except Exception as exc:
-            log.warning("telegram: cannot start (%s); retrying in %.0fs", exc, TELEGRAM_RETRY)
-            try:
-                await asyncio.wait_for(stop.wait(), TELEGRAM_RETRY)
-            except TimeoutError:
-                continue
-
-
 async def serve(parts: Parts, specs: list[SourceSpec], stop: asyncio.Event | None = None) -> None:
     """Run everything until stopped (SIGINT/SIGTERM or `stop`)."""
     stop = stop or asyncio.Event()
@@ -196,12 +185,12 @@ async def serve(parts: Parts, specs: list[SourceSpec], stop: asyncio.Event | Non
         bot = TelegramBot(settings.telegram, answers)
         await asyncio.to_thread(parts.store.unsubscribe, CONSOLE_CHAT, None)
         sender = TelegramAlertSender(bot, parts.store)
-        bot_task = asyncio.create_task(_start_bot(bot, stop))
+        bot_task = asyncio.create_task(lead_telegram(bot, parts.store.leader_lock(), stop))
     else:
         log.info("no Telegram token: console mode, alerts print here")
         await asyncio.to_thread(parts.store.subscribe, CONSOLE_CHAT, None)
         sender = ConsoleAlertSender(parts.store)
-    dispatcher = Dispatcher(parts.store, sender, Limits())
+    dispatcher = Dispatcher(parts.store, sender, Limits(), sole=not parts.store.shared)
     dispatch_task = asyncio.create_task(dispatcher.run(stop))
     try:
         await run_until_stopped(parts, specs, stop)
@@ -220,4 +209,5 @@ def run(settings: Settings, specs: list[SourceSpec]) -> None:
         async with open_parts(settings) as parts:
             await serve(parts, specs)
 
-    asyncio.run(main())
+    with single_run(settings.storage.url):
+        asyncio.run(main())

@@ -101,6 +101,7 @@ class TelegramBot:
         self.answers = answers
         self.app = build_application(settings)
         self.sender = _Sender(self.app)
+        self._initialized = False
         for name in COMMANDS:
             self.app.add_handler(CommandHandler(name, self._on_text))
         self.app.add_handler(MessageHandler(filters.COMMAND, self._on_text))  # unknown commands get help
@@ -109,23 +110,43 @@ class TelegramBot:
         self.app.add_error_handler(self._on_error)
 
     async def start(self) -> None:
-        """Start by hand on the running loop (post_init does not run then): commands, then long polling."""
-        await self.app.initialize()
+        """Start sending and reading updates (one process alone; see `start_sending` and `start_updates`)."""
+        await self.start_sending()
+        await self.start_updates()
+
+    async def start_sending(self) -> None:
+        """Start by hand on the running loop (post_init does not run then): enough to send replies and alerts."""
+        if not self._initialized:
+            await self.app.initialize()
+            self._initialized = True
+
+    async def start_updates(self) -> None:
+        """Read Telegram's updates (long polling): only the leader among the processes does, since Telegram
+        answers a second reader with 409 Conflict. The command menu is registered then."""
+        await self.start_sending()
         await self.app.bot.set_my_commands(
             [BotCommand(spec.name, spec.description[:256]) for spec in COMMANDS.values() if not spec.admin]
         )
-        await self.app.start()
+        if not self.app.running:
+            await self.app.start()
         assert self.app.updater is not None
-        await self.app.updater.start_polling(drop_pending_updates=False, allowed_updates=Update.ALL_TYPES)
-        log.info("telegram: polling as @%s", self.app.bot.username)
+        if not self.app.updater.running:
+            await self.app.updater.start_polling(drop_pending_updates=False, allowed_updates=Update.ALL_TYPES)
+        log.info("telegram: reading updates as @%s", self.app.bot.username)
 
-    async def stop(self) -> None:
-        """Stop polling and shut the application down."""
+    async def stop_updates(self) -> None:
+        """Stop reading updates (the lead passed to another process, or shutdown); sending goes on."""
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
-        await self.app.shutdown()
+
+    async def stop(self) -> None:
+        """Stop polling and shut the application down."""
+        await self.stop_updates()
+        if self._initialized:
+            await self.app.shutdown()
+            self._initialized = False
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

@@ -58,6 +58,17 @@ class PollSummary:
     document_ids: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class PollClaims:
+    """Polls claimed in the store, so several processes on one database poll each source once per interval: a
+    claim holds for `lease` seconds at most (a process that dies mid-poll loses it then), and the source is not
+    due again before `due_share` of its interval (the schedulers' jitter fits in the rest)."""
+
+    owner: str
+    lease: float = 600.0
+    due_share: float = 0.9
+
+
 class Monitor:
     """Polls sources with one shared fetcher into one store."""
 
@@ -69,8 +80,10 @@ class Monitor:
         max_new_per_poll: int = DEFAULT_MAX_NEW,
         today: Callable[[], date] = china_today,
         alert_scope: AlertScope = no_alerts,
+        claims: PollClaims | None = None,
     ) -> None:
         self.store = store
+        self.claims = claims
         self.fetcher = fetcher
         self.backoff = backoff
         self.max_new = max_new_per_poll
@@ -80,7 +93,23 @@ class Monitor:
         self._states: dict[str, SourceState] = {}
 
     async def poll(self, spec: SourceSpec, *, force: bool = False) -> PollSummary:
-        """Poll one source now (unless it is backing off and not forced); never raises for a site's faults."""
+        """Poll one source now (unless it is backing off and not forced, or another process polls it); never
+        raises for a site's faults."""
+        claims = self.claims
+        if claims is None:
+            return await self._poll_claimed(spec, force)
+        every = spec.interval * claims.due_share
+        claim = self.store.claim_poll
+        if not await asyncio.to_thread(claim, spec.name, claims.owner, every, claims.lease, force=force):
+            log.debug("source %s: polled by another process", spec.name)
+            return PollSummary(spec.name, "skipped", error="polled by another process")
+        self._states.pop(spec.name, None)  # another process may have polled it last: its state is read afresh
+        try:
+            return await self._poll_claimed(spec, force)
+        finally:
+            await asyncio.to_thread(self.store.release_poll, spec.name, claims.owner)
+
+    async def _poll_claimed(self, spec: SourceSpec, force: bool) -> PollSummary:
         started = time.monotonic()
         state = self._states.get(spec.name)
         if state is None or (state.url, state.kind, state.region) != (spec.url, spec.kind, spec.region):

@@ -26,6 +26,11 @@ class StoreBase:
         self._engine.dispose()
 
     @property
+    def shared(self) -> bool:
+        """Whether several processes may use this database at once (PostgreSQL); SQLite is for one `run`."""
+        return self._engine.dialect.name == "postgresql"
+
+    @property
     def engine(self) -> Engine:
         """The underlying engine (for tests and for migrations added by other packages)."""
         return self._engine

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Table, func, insert, inspect, select
 
 from storage import schema
 from storage.records import StorageError
@@ -42,7 +42,23 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "sources, http_cache, documents, figures, poll_runs", create_tables(*schema.V1_TABLES)),
     Migration(2, "subscriptions, outbox", create_tables(*schema.V2_TABLES)),
     Migration(3, "backfills, host_slots", create_tables(*schema.V3_TABLES)),
+    Migration(4, "poll_claims; outbox.lease_until", lambda conn: _v4(conn)),
 )
+
+
+def add_column(conn: Connection, table: Table, name: str) -> None:
+    """ALTER TABLE … ADD COLUMN for a column of `table` the database lacks (a nullable one)."""
+    present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    if name in present:
+        return
+    column = table.c[name]
+    kind = column.type.compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN {name} {kind}')
+
+
+def _v4(conn: Connection) -> None:
+    create_tables(*schema.V4_TABLES)(conn)
+    add_column(conn, schema.outbox, "lease_until")
 
 
 def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

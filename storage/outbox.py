@@ -8,7 +8,7 @@ UNIQUE(document_id, chat_id) makes "one alert per document and chat, ever" a pro
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Select, Update, func, or_, select, update
@@ -21,6 +21,9 @@ from storage.schema import outbox
 from storage.text import MAX_ERROR, clean
 
 OPEN: tuple[OutboxStatus, ...] = ("pending", "sending")  # the states an alert can still leave
+# Seconds a dispatcher holds an alert it is sending: well above one send's worst case (Telegram's timeouts), so
+# only a dispatcher that died loses its alerts to another, which sends them within a minute.
+SENDING_LEASE = 60.0
 
 _OUTBOX_COLUMNS = (
     outbox.c.id,
@@ -106,10 +109,12 @@ class OutboxStore(StoreBase):
         with self._read() as conn:
             return [record_from_row(OutboxRow, row) for row in conn.execute(select_due(now, max(limit, 0)))]
 
-    def mark_sending(self, alert_id: int) -> bool:
-        """Take a pending alert for sending; False when it was not pending (another dispatcher has it)."""
+    def mark_sending(self, alert_id: int, lease: float = SENDING_LEASE) -> bool:
+        """Take a pending alert for sending, for `lease` seconds at most; False when it was not pending (another
+        dispatcher has it)."""
+        until = utcnow() + timedelta(seconds=lease)
         with self._write() as conn:
-            return conn.execute(move(alert_id, ("pending",), status="sending")).rowcount == 1
+            return conn.execute(move(alert_id, ("pending",), status="sending", lease_until=until)).rowcount == 1
 
     def mark_sent(self, alert_id: int, message_ids: Sequence[int]) -> None:
         """Telegram confirmed the alert: sent now, with its message ids (whatever state it was in, but sent)."""
@@ -127,10 +132,16 @@ class OutboxStore(StoreBase):
         with self._write() as conn:
             conn.execute(move(alert_id, OPEN, **dropped_values(reason)))
 
-    def recover_sending(self) -> int:
-        """At start-up: alerts a crash left `sending` are pending again (sent once more); how many."""
+    def recover_sending(self, now: datetime | None = None, *, every: bool = False) -> int:
+        """Alerts whose dispatcher died while sending (their lease passed) are pending again, to be sent once
+        more; alerts a live dispatcher holds are left to it. `every`: the caller is the only process (SQLite at
+        start-up), so every alert left sending is recovered at once. How many were recovered."""
+        now = now or utcnow()
+        expired = or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now)
+        stmt = update(outbox).where(outbox.c.status == "sending")
+        stmt = (stmt if every else stmt.where(expired)).values(status="pending", lease_until=None)
         with self._write() as conn:
-            return conn.execute(update(outbox).where(outbox.c.status == "sending").values(status="pending")).rowcount
+            return conn.execute(stmt).rowcount
 
     def outbox_counts(self) -> dict[str, int]:
         """Alerts by status, every status present."""

@@ -177,6 +177,7 @@ outbox = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
     Column("message_ids", Text),  # the Telegram message ids, comma-separated, once sent
+    Column("lease_until", UTCDateTime),  # while sending: the dispatcher's claim, recoverable once past
     UniqueConstraint("document_id", "chat_id", name="uq_outbox_document_chat"),  # one alert per document and chat
     Index("ix_outbox_due", "status", "next_attempt_at", "id"),
     Index("ix_outbox_chat", "chat_id", "status"),
@@ -205,7 +206,19 @@ host_slots = Table(
     Column("next_start", Double, nullable=False),  # Unix time before which no process starts a request
 )
 
+# Who polls each source, so that several processes on one database poll it once per interval: a process claims
+# the source when it is due and no live claim holds it; a claim whose process died expires at lease_until.
+poll_claims = Table(
+    "poll_claims",
+    metadata,
+    Column("source_name", String(MAX_FIELD), primary_key=True),
+    Column("owner", String(MAX_FIELD)),  # the claiming process (host:pid:random), NULL when released
+    Column("lease_until", UTCDateTime),  # the claim holds until then (a poll under way), NULL when released
+    Column("due_at", UTCDateTime, nullable=False),  # no process starts another poll of it before then
+)
+
 # The tables each migration creates, frozen: a later table belongs to the migration that adds it.
 V1_TABLES: tuple[Table, ...] = (sources, http_cache, documents, figures, poll_runs)
 V2_TABLES: tuple[Table, ...] = (subscriptions, outbox)
 V3_TABLES: tuple[Table, ...] = (backfills, host_slots)
+V4_TABLES: tuple[Table, ...] = (poll_claims,)

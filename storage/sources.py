@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from storage import queries
 from storage.base import StoreBase
@@ -14,6 +15,24 @@ from storage.schema import http_cache, poll_runs, sources
 from storage.text import MAX_FIELD, MAX_VALIDATOR, clean, clean_opt, url_fits
 
 __all__ = ["SourcesStore"]
+
+
+# Poll runs kept per source (what /status and `sources` show, with room for an operator's look back).
+POLL_RUNS_KEPT = 200
+PRUNE_EVERY = 20
+
+
+def _prune_runs(conn: Connection, source_name: str, keep: int) -> None:
+    """Delete a source's poll runs older than its newest `keep`."""
+    cutoff = conn.scalar(
+        select(poll_runs.c.id)
+        .where(poll_runs.c.source_name == source_name)
+        .order_by(poll_runs.c.id.desc())
+        .offset(keep)
+        .limit(1)
+    )
+    if cutoff is not None:
+        conn.execute(delete(poll_runs).where(poll_runs.c.source_name == source_name, poll_runs.c.id <= cutoff))
 
 
 class SourcesStore(StoreBase):
@@ -86,13 +105,16 @@ class SourcesStore(StoreBase):
         with self._write() as conn:
             conn.execute(insert(poll_runs).values(**poll_values(run)))
 
-    def finish_poll(self, state: SourceState, run: PollRun) -> None:
-        """A poll's end in one transaction: the source's new state and the run's log line."""
+    def finish_poll(self, state: SourceState, run: PollRun, keep_runs: int = POLL_RUNS_KEPT) -> None:
+        """A poll's end in one transaction: the source's new state and the run's log line; the source's runs
+        beyond the newest `keep_runs` are pruned (a source polled every 5 s adds 17,000 a day)."""
         values = source_values(state)
         updated = [c for c in values if c not in ("name", "created_at")]
         with self._write() as conn:
             queries.upsert(conn, sources, values, key="name", update=updated)
             conn.execute(insert(poll_runs).values(**poll_values(run)))
+            if random.random() < 1 / PRUNE_EVERY:  # about one poll in PRUNE_EVERY pays for the pruning
+                _prune_runs(conn, state.name, keep_runs)
 
     def recent_polls(self, source_name: str | None = None, limit: int = 20) -> list[PollRun]:
         """The latest poll runs (of one source, or of all), newest first."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage.backfills import BackfillsStore
+from storage.coordination import CoordinationStore
 from storage.documents import DocumentsStore
 from storage.engine import is_memory, make_engine, parse_url, safe_url
 from storage.migrations import migrate
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 
-class Store(SourcesStore, DocumentsStore, SubscriptionsStore, OutboxStore, BackfillsStore):
+class Store(SourcesStore, DocumentsStore, SubscriptionsStore, OutboxStore, BackfillsStore, CoordinationStore):
     """Persistence for govwatch on SQLite or PostgreSQL (SQLAlchemy Core)."""
 
     @classmethod
@@ -57,8 +58,15 @@ class Store(SourcesStore, DocumentsStore, SubscriptionsStore, OutboxStore, Backf
                 migrate(conn)
         except SQLAlchemyError as exc:
             engine.dispose()
-            raise StorageError(f"cannot open storage at {safe_url(parsed)}: {exc}") from exc
+            raise StorageError(f"cannot open storage at {safe_url(parsed)}: {_first_line(exc)}") from exc
         except StorageError:
             engine.dispose()
             raise
         return store
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    """The driver's own message, first line only (SQLAlchemy adds the statement and a link)."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__

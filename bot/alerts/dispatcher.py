@@ -16,6 +16,9 @@ from storage.store import Store
 
 log = logging.getLogger("govwatch.dispatch")
 
+# Seconds between looks for alerts whose sender died mid-send (their lease passed).
+RECOVERY_EVERY = 15.0
+
 FailureKind = Literal["retry_after", "transient", "permanent", "rejected", "migrated"]
 
 
@@ -93,8 +96,11 @@ class Pacer:
 class Dispatcher:
     """Drains the outbox into a sender; a crash loses nothing (a row is marked sent only on confirmation)."""
 
-    def __init__(self, store: Store, sender: Sender, limits: Limits = Limits()) -> None:
+    def __init__(self, store: Store, sender: Sender, limits: Limits = Limits(), *, sole: bool = False) -> None:
+        """`sole`: no other process sends from this outbox (SQLite), so what a crash left sending is resent at once;
+        otherwise an alert is recovered once its sender's lease has passed."""
         self.store = store
+        self.sole = sole
         self.sender = sender
         self.limits = limits
         self.pacer = Pacer(limits)
@@ -103,16 +109,24 @@ class Dispatcher:
         self.deferred = 0
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Send until stop is set; rows left `sending` by a crash are sent again first."""
-        recovered = await asyncio.to_thread(self.store.recover_sending)
-        if recovered:
-            log.info("outbox: %d alerts interrupted by a restart will be sent again", recovered)
+        """Send until stop is set; rows left `sending` by a crash are sent again first, and rows of a process
+        that died mid-send once their lease passed."""
+        await self._recover(every=self.sole)
+        last_recovery = time.monotonic()
         while not stop.is_set():
+            if time.monotonic() - last_recovery >= RECOVERY_EVERY:
+                await self._recover(every=False)
+                last_recovery = time.monotonic()
             sent = await self.drain(stop)
             if self.deferred:
                 await asyncio.sleep(min(0.2, self.limits.private_interval))
             elif sent == 0:
                 await self._idle(stop)
+
+    async def _recover(self, *, every: bool) -> None:
+        recovered = await asyncio.to_thread(self.store.recover_sending, None, every=every)
+        if recovered:
+            log.info("outbox: %d alerts interrupted by a restart will be sent again", recovered)
 
     async def _idle(self, stop: asyncio.Event) -> None:
         self.wake.clear()

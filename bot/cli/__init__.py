@@ -132,6 +132,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _target(spec)(args, settings)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from storage.records import StorageError
+
+        if not isinstance(exc, StorageError):
+            raise
+        # The database unreachable, read-only or full, a second run on one SQLite file: one line, not a traceback.
+        print(f"govwatch {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from storage import NewDocument, OutboxRow, Store
 from storage import outbox as alerts
 from storage.engine import make_engine, parse_url
 from storage.migrations import MIGRATIONS, current_version, latest_version, migrate
+from storage.outbox import SENDING_LEASE
 from storage.schema import documents, figures, outbox
 from tests.storage.builders import JIAOCHENG, REPORT_BODY, document, figure, save
 
@@ -325,8 +326,10 @@ def test_recover_sending_after_a_crash(store_url: str) -> None:
     restarted = Store.open(store_url)
     try:
         assert restarted.due_alerts(NOW + timedelta(days=3650)) == []
-        assert restarted.recover_sending() == 2
-        assert restarted.recover_sending() == 0
+        assert restarted.recover_sending() == 0  # their lease runs: another live process may be sending them
+        later = datetime.now(UTC) + timedelta(seconds=SENDING_LEASE + 1)
+        assert restarted.recover_sending(later) == 2
+        assert restarted.recover_sending(later) == 0
         due = restarted.due_alerts(NOW + timedelta(days=3650))
         assert sorted(a.id for a in due) == sorted([first.id, second.id])
         assert all(a.status == "pending" for a in due)
@@ -436,3 +439,20 @@ def test_migrating_a_chat_moves_its_subscriptions_and_open_alerts_once(store: St
     assert due == [(2, first.document_id), (2, second.document_id)]
     assert store.outbox_counts()["dropped"] == 1
     assert store.migrate_chat(1, 2) == 0  # nothing left to move
+
+
+def test_the_only_process_recovers_every_alert_left_sending_at_once(store: Store) -> None:
+    alert = one_alert(store)
+    assert store.mark_sending(alert.id)
+    assert store.recover_sending() == 0
+    assert store.recover_sending(every=True) == 1
+    assert [a.id for a in store.due_alerts(NOW + timedelta(days=3650))] == [alert.id]
+
+
+def test_a_live_dispatchers_lease_is_never_taken(store: Store) -> None:
+    alert = one_alert(store)
+    assert store.mark_sending(alert.id, lease=600)
+    assert store.recover_sending(datetime.now(UTC) + timedelta(seconds=300)) == 0
+    assert store.mark_sending(alert.id) is False
+    assert store.recover_sending(datetime.now(UTC) + timedelta(seconds=601)) == 1
+    assert store.mark_sending(alert.id) is True
