@@ -37,16 +37,7 @@ if TYPE_CHECKING:
     from bot.telegram import TelegramBot
 
 log = logging.getLogger("govwatch.run")
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 CONSOLE_CHAT = 0  # console mode's own "chat": subscribed to everything, its alerts printed
-
-
-def configure_logging(level: int = logging.INFO) -> None:
-    """Operator logs on stderr; the HTTP libraries stay at WARNING so no URL with a token is ever logged."""
-    logging.basicConfig(level=level, format=LOG_FORMAT)
-    logging.getLogger("govwatch").setLevel(level)  # even where a host application configured the root
-    for noisy in ("httpx", "httpcore", "apscheduler.executors.default", "trafilatura", "htmldate"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def source_spec(settings: Settings, source: SourceSettings) -> SourceSpec:

@@ -6,9 +6,11 @@ embeds them, so a default is written once.
 
 from __future__ import annotations
 
+import logging
 import re
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -73,6 +75,18 @@ class TelegramSettings(_Strict):
     proxy: str | None = None
 
 
+class LogSettings(_Strict):
+    """Operator logs on stderr: plain text lines (default) or JSON lines for log shippers."""
+
+    format: Literal["text", "json"] = "text"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @property
+    def level_number(self) -> int:
+        """The level as the logging module counts it."""
+        return int(logging.getLevelName(self.level))
+
+
 class ScheduleSettings(_Strict):
     """Polling: the default interval, its jitter, and how far a failing source backs off."""
 
@@ -128,6 +142,7 @@ class Settings(BaseSettings):
     )
 
     storage: StorageSettings = Field(default_factory=StorageSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

@@ -29,6 +29,7 @@ from bot.alerts.render import AlertMessage, render_alert
 from bot.chat.answers import Answers
 from bot.chat.format import Button, Reply
 from bot.chat.intents import COMMANDS
+from bot.logs import redact
 from bot.settings import TelegramSettings
 from storage.records import OutboxRow
 from storage.store import Store
@@ -176,7 +177,7 @@ class TelegramBot:
         if chat is not None:
             with contextlib.suppress(TelegramError):
                 await self.app.bot.send_message(chat.id, POLITE_ERROR)
-        note = f"govwatch 出错：{type(error).__name__}: {str(error)[:200]}"
+        note = redact(f"govwatch 出错：{type(error).__name__}: {str(error)[:200]}", [self.settings.token])
         for admin in self.settings.admins:
             try:
                 await self.app.bot.send_message(admin, html.escape(note, quote=False))

@@ -16,6 +16,7 @@ from storage.records import StorageError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PG_CONNECT_TIMEOUT_S = 10
+PG_APPLICATION = "govwatch"
 # Execution option marking a connection whose transactions write: SQLite then takes the write lock at BEGIN.
 WRITE = "govwatch_write"
 
@@ -51,6 +52,8 @@ def make_engine(url: URL) -> Engine:
     connect_args: dict[str, Any] = {}
     if "connect_timeout" not in url.query:
         connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S  # an unreachable host fails fast, not in minutes
+    if "application_name" not in url.query:
+        connect_args["application_name"] = PG_APPLICATION  # how an operator spots govwatch in pg_stat_activity
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 

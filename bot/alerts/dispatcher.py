@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from storage.records import OutboxRow
 from storage.store import Store
 
@@ -18,6 +21,15 @@ log = logging.getLogger("govwatch.dispatch")
 
 # Seconds between looks for alerts whose sender died mid-send (their lease passed).
 RECOVERY_EVERY = 15.0
+# Seconds before trying the database again after it failed.
+DB_RETRY = 5.0
+# Waits between tries to mark a confirmed alert sent (about 30 s in all: well within its lease).
+MARK_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0)
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
 
 FailureKind = Literal["retry_after", "transient", "permanent", "rejected", "migrated"]
 
@@ -111,13 +123,19 @@ class Dispatcher:
     async def run(self, stop: asyncio.Event) -> None:
         """Send until stop is set; rows left `sending` by a crash are sent again first, and rows of a process
         that died mid-send once their lease passed."""
-        await self._recover(every=self.sole)
-        last_recovery = time.monotonic()
+        recovered_at: float | None = None
         while not stop.is_set():
-            if time.monotonic() - last_recovery >= RECOVERY_EVERY:
-                await self._recover(every=False)
-                last_recovery = time.monotonic()
-            sent = await self.drain(stop)
+            try:
+                if recovered_at is None or time.monotonic() - recovered_at >= RECOVERY_EVERY:
+                    await self._recover(every=self.sole and recovered_at is None)
+                    recovered_at = time.monotonic()
+                sent = await self.drain(stop)
+            except SQLAlchemyError as exc:
+                # The database restarted or a connection was cut: nothing is lost (rows stay pending or leased),
+                # so wait and go on; the pool reconnects.
+                log.warning("outbox: database unavailable (%s); retrying in %.0fs", _first_line(exc), DB_RETRY)
+                await self._pause(stop, DB_RETRY)
+                continue
             if self.deferred:
                 await asyncio.sleep(min(0.2, self.limits.private_interval))
             elif sent == 0:
@@ -127,6 +145,10 @@ class Dispatcher:
         recovered = await asyncio.to_thread(self.store.recover_sending, None, every=every)
         if recovered:
             log.info("outbox: %d alerts interrupted by a restart will be sent again", recovered)
+
+    async def _pause(self, stop: asyncio.Event, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
 
     async def _idle(self, stop: asyncio.Event) -> None:
         self.wake.clear()
@@ -170,12 +192,25 @@ class Dispatcher:
                 log.exception("alert %d to chat %d: unexpected error", row.id, row.chat_id)
                 await asyncio.to_thread(self._failed, row, SendFailure("transient", f"{type(exc).__name__}: {exc}"))
                 return 0
-            await asyncio.to_thread(self.store.mark_sent, row.id, list(ids))
+            await self._confirm(row, list(ids))
             self.sent_count += 1
             log.info("alert %d sent to chat %d (document %d)", row.id, row.chat_id, row.document_id)
             return 1
         finally:
             slots.release()
+
+    async def _confirm(self, row: OutboxRow, ids: list[int]) -> None:
+        """Mark the alert sent as soon as Telegram confirmed it; a database that fails then is tried again within
+        the row's lease, since a row left `sending` is sent once more when its lease passes."""
+        for wait in (*MARK_RETRIES, None):
+            try:
+                await asyncio.to_thread(self.store.mark_sent, row.id, ids)
+                return
+            except SQLAlchemyError as exc:
+                if wait is None:
+                    log.error("alert %d sent but not marked (%s): it may be sent again", row.id, _first_line(exc))
+                    return
+                await asyncio.sleep(wait)
 
     def _failed(self, row: OutboxRow, failure: SendFailure) -> None:
         now = datetime.now(UTC)

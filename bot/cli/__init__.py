@@ -126,9 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"govwatch: bad settings\n{exc}", file=sys.stderr)
             return 2
         if spec.logs:
-            from bot.app import configure_logging
+            from bot.logs import configure_logging
 
-            configure_logging()
+            configure_logging(settings.log.level_number, settings.log.format, secrets=[settings.telegram.token])
         return _target(spec)(args, settings)
     except KeyboardInterrupt:
         return 130

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from storage import Store
-from storage.records import PollRun, StorageError
+from storage.records import OutboxRow, PollRun, StorageError
 from storage.runlock import single_run
 from storage.schema import poll_runs
 
@@ -146,3 +146,64 @@ def test_poll_runs_keep_a_bounded_history_per_source(store: Store) -> None:
     # Pruned on about one poll in 20: never more than the kept runs and what came since the last pruning.
     assert kept is not None and 50 <= kept <= 50 + 120
     assert store.recent_polls("古交", limit=1)[0].started_at.replace(tzinfo=UTC) >= now + timedelta(seconds=299)
+
+
+def test_alerts_resume_by_themselves_after_the_database_cut_every_connection(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL restarted (every backend terminated) mid-run: the dispatcher waits, reconnects, and sends."""
+    if not store_url.startswith("postgresql"):
+        pytest.skip("a PostgreSQL server's connections are what is cut")
+    import asyncio
+
+    from bot.alerts import dispatcher as dispatching
+    from bot.alerts.dispatcher import Dispatcher, Limits
+    from storage.engine import PG_APPLICATION
+    from tests.storage.test_outbox import one_alert
+
+    monkeypatch.setattr(dispatching, "DB_RETRY", 0.2)
+    store = Store.open(store_url)
+    sent: list[int] = []
+
+    class Sender:
+        async def send_alert(self, row: OutboxRow) -> list[int]:
+            sent.append(row.id)
+            return [len(sent)]
+
+    def cut_every_connection() -> None:
+        admin = Store.open(store_url)
+        try:
+            with admin.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE application_name = :app AND pid <> pg_backend_pid()"
+                    ),
+                    {"app": PG_APPLICATION},
+                )
+        finally:
+            admin.close()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        first = one_alert(store, 1, 1)
+        running = asyncio.create_task(Dispatcher(store, Sender(), Limits(idle_poll=0.1)).run(stop))
+        for _ in range(100):
+            if sent:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.to_thread(cut_every_connection)
+        second = await asyncio.to_thread(one_alert, store, 1, 2)
+        for _ in range(200):
+            if second.id in sent:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await running
+        assert sent == [first.id, second.id]
+
+    try:
+        asyncio.run(main())
+        assert store.outbox_counts()["sent"] == 2
+    finally:
+        store.close()
