@@ -50,7 +50,8 @@ async def _walk(first_url: str, db: Path) -> tuple[int, int, int, int]:
     from storage import Store
 
     store = Store.open(f"sqlite:///{db}")
-    fetcher = Fetcher(FetchConfig(per_host_delay=0.0, retries=0, per_host_concurrency=4), validators=store)
+    config = FetchConfig(per_host_delay=0.0, retries=0, per_host_concurrency=4, allow_private=True)
+    fetcher = Fetcher(config, validators=store)
     monitor = Monitor(store, fetcher, Backoff(), today=lambda: date(2026, 6, 1))
     try:
         spec = SourceSpec("古交统计公报", first_url, "list", "古交市")

@@ -517,7 +517,9 @@ async def bench(plan: Plan, hosts: Sequence[str], server: SiteServer, profile: T
     specs = [
         SourceSpec(name=f"bench-{i:04d}", url=server.list_url(i), region=COUNTIES[i % len(COUNTIES)]) for i in range(n)
     ]
-    config = FetchConfig(per_host_delay=PER_HOST_DELAY, per_host_concurrency=PER_HOST_CONCURRENCY, retries=0)
+    config = FetchConfig(
+        per_host_delay=PER_HOST_DELAY, per_host_concurrency=PER_HOST_CONCURRENCY, retries=0, allow_private=True
+    )
     with tempfile.TemporaryDirectory(prefix="govwatch-bench-") as tmp:
         store = Store.open(f"sqlite:///{tmp}/bench.db")
         try:

@@ -31,3 +31,6 @@ class FetchConfig:
     backoff_base: float = 0.5
     backoff_max: float = 30.0
     max_redirects: int = 5
+    # Loopback, private, link-local and reserved addresses are never fetched (a scraped link may point there)
+    # unless this is true: local setups and tests serving pages on 127.0.0.1.
+    allow_private: bool = False

@@ -13,6 +13,7 @@ from typing import Literal, Protocol, Self
 import httpx
 
 from scrapers.http import waf
+from scrapers.http.addresses import guarded_transport, refusal
 from scrapers.http.body import BodyError, read_capped
 from scrapers.http.config import FetchConfig
 from scrapers.http.politeness import HostClock, Politeness
@@ -98,6 +99,7 @@ class Fetcher:
         self._known: dict[str, tuple[str | None, str | None]] = {}
         clock = host_clock if config.share_host_limits else None
         self._politeness = Politeness(config.per_host_concurrency, config.per_host_delay, clock)
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=10)
         self._client = httpx.AsyncClient(
             headers={
                 "User-Agent": config.user_agent,
@@ -111,10 +113,11 @@ class Fetcher:
                 pool=config.total_timeout,
             ),
             # Small pools: polls are minutes apart, so keep-alive rarely pays, and httpcore scans its pool per request.
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=10),
-            # A given transport replaces the network (tests); a proxy would be mounted over it.
+            limits=limits,
+            # A given transport replaces the network (tests); a proxy would be mounted over it. Otherwise every
+            # connection goes to a public address only (scrapers.http.addresses), unless allow_private.
             proxy=config.proxy if transport is None else None,
-            transport=transport,
+            transport=transport or _default_transport(config, limits),
             # Redirects are followed hop by hop here: politeness per host, and no redirect body read whole.
             follow_redirects=False,
             # The proxy comes from the configuration only, not from whatever the environment holds.
@@ -144,9 +147,10 @@ class Fetcher:
             request = self._client.build_request("GET", url, headers=self._request_headers(known, accept))
         except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError):
             request = None
-        if request is None or request.url.scheme not in ("http", "https") or not request.url.host:
-            log.warning("fetch error: %s: invalid URL", _host(url))
-            return _result(url, _Attempt("error", url, error="invalid URL"), 0, started)
+        refused = _refused(url, request, self._config.allow_private)
+        if refused is not None or request is None:
+            log.warning("fetch error: %s: %s", _host(url), refused)
+            return _result(url, _Attempt("error", url, error=refused or "invalid URL"), 0, started)
         attempts = 0
         while True:
             attempts += 1
@@ -240,6 +244,9 @@ class Fetcher:
                 return _judge(response, content, truncated)
             if redirects >= self._config.max_redirects:
                 return _Attempt("error", str(request.url), response.status_code, error="too many redirects")
+            refused = refusal(response.next_request.url, self._config.allow_private)
+            if refused is not None:  # every hop is checked: a public page may redirect inwards
+                return _Attempt("error", str(request.url), response.status_code, error=f"redirect {refused}")
             redirects += 1
             request = response.next_request
 
@@ -253,6 +260,26 @@ class Fetcher:
             return response, content, truncated
         finally:
             await response.aclose()
+
+
+def _refused(url: str, request: httpx.Request | None, allow_private: bool) -> str | None:
+    """Why the URL is not fetched: not a URL, a scheme other than http(s) (judged on the URL as written:
+    file:///etc/passwd has no host), no host, or a non-public address."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError):
+        return "invalid URL"
+    if request is None or not parsed.scheme:
+        return "invalid URL"
+    refused = refusal(parsed, allow_private)
+    if refused is None and not (parsed.host and request.url.host):
+        return "invalid URL"
+    return refused
+
+
+def _default_transport(config: FetchConfig, limits: httpx.Limits) -> httpx.AsyncBaseTransport | None:
+    """The guarded transport, or None (httpx's own) when private addresses are allowed or a proxy resolves names."""
+    return None if config.allow_private or config.proxy else guarded_transport(limits)
 
 
 def _judge(response: httpx.Response, content: bytes, truncated: bool) -> _Attempt:

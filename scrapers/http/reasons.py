@@ -43,6 +43,8 @@ def parse_retry_after(value: str | None) -> float | None:
 def _connect_reason(exc: httpx.ConnectError) -> tuple[str, bool]:
     cause: BaseException | None = exc
     while cause is not None:
+        if str(cause).startswith("refused:"):
+            return str(cause)[:200], False  # a non-public address (scrapers.http.addresses) stays non-public
         if isinstance(cause, ConnectionRefusedError) or "refused" in str(cause).lower():
             return "connection refused", True
         if isinstance(cause, ssl.SSLError):

@@ -54,6 +54,7 @@ url = "sqlite:///{db}"
 token = "{fake.token}"
 base_url = "{fake.base_url}"
 [fetch]
+allow_private = true
 per_host_delay = 0
 retries = 0
 [schedule]

@@ -23,7 +23,8 @@ from tests.support.paginated import FIRST_YEAR, gdp_of, serve_column
 from tests.support.sites import Site, build_sites
 
 FAST_FETCH = FetchConfig(
-    connect_timeout=2.0, read_timeout=2.5, total_timeout=6.0, per_host_delay=0.0, retries=0, backoff_base=0.01
+    connect_timeout=2.0, read_timeout=2.5, total_timeout=6.0, per_host_delay=0.0, retries=0, backoff_base=0.01,
+    allow_private=True,
 )
 ADMIN = 42
 
@@ -47,7 +48,7 @@ def write_settings(tmp_path: Path, sources: str = "") -> Path:
     config = tmp_path / "settings.toml"
     config.write_text(
         f'[storage]\nurl = "sqlite:///{tmp_path / "govwatch.db"}"\n\n'
-        "[fetch]\nper_host_delay = 0\nretries = 0\nconnect_timeout = 2\nread_timeout = 3\ntotal_timeout = 8\n\n"
+        "[fetch]\nallow_private = true\nper_host_delay = 0\nretries = 0\nconnect_timeout = 2\nread_timeout = 3\ntotal_timeout = 8\n\n"
         f"{sources}",
         encoding="utf-8",
     )

@@ -101,7 +101,7 @@ def test_two_runs_share_the_work_and_survive_kills_in_turns(pg_url: str, tmp_pat
         config.write_text(
             f'[storage]\nurl = "{pg_url}"\n'
             f'[telegram]\ntoken = "{fake.token}"\nbase_url = "{fake.base_url}"\n'
-            "[fetch]\nper_host_delay = 0\nretries = 0\n"
+            "[fetch]\nallow_private = true\nper_host_delay = 0\nretries = 0\n"
             "[schedule]\njitter = 0\n"
             f'[[sources]]\nname = "黄河新闻网"\nurl = "{server.url(feed.path)}"\nkind = "rss"\ninterval = "2s"\n',
             encoding="utf-8",

@@ -16,7 +16,8 @@ from tests.support.sites import Site, build_sites
 
 # Fast and strict: a test server answers at once, so nothing needs patience or retries.
 TEST_FETCH = FetchConfig(
-    connect_timeout=2.0, read_timeout=2.5, total_timeout=6.0, per_host_delay=0.0, retries=0, backoff_base=0.01
+    connect_timeout=2.0, read_timeout=2.5, total_timeout=6.0, per_host_delay=0.0, retries=0, backoff_base=0.01,
+    allow_private=True,  # the sites are served on 127.0.0.1
 )
 
 

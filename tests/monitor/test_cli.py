@@ -32,6 +32,7 @@ def write_settings(tmp_path: Path, sites: dict[str, Site], interval: str = "1h")
 [storage]
 url = "sqlite:///{db}"
 [fetch]
+allow_private = true
 per_host_delay = 0
 retries = 0
 read_timeout = 2

@@ -48,6 +48,7 @@ FAST = FetchConfig(
     retries=2,
     backoff_base=0.01,
     backoff_max=0.05,
+    allow_private=True,  # the test servers listen on 127.0.0.1 (the guard's own tests turn this off)
 )
 ARTICLE = (
     "<html><head><title>报告</title></head><body><p>"
@@ -351,10 +352,17 @@ def test_a_closed_port_is_connection_refused() -> None:
     )
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/x", "http://", "not a url at all"])
+@pytest.mark.parametrize("url", ["http://", "not a url at all"])
 def test_an_unusable_url_is_an_error_value(url: str) -> None:
     result = fetch(url)
     assert (result.status, result.error, result.attempts) == ("error", "invalid URL", 0)
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/x", "file:///etc/passwd", "gopher://example.org/", "data:,hi"])
+def test_only_http_and_https_are_fetched(url: str) -> None:
+    result = fetch(url)
+    assert result.status == "error" and result.attempts == 0
+    assert result.error is not None and "only http and https" in result.error
 
 
 def test_a_given_transport_replaces_the_network() -> None:
