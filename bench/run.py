@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.backfill import main as bench_backfill  # noqa: E402
 from bench.bot import bench_bot  # noqa: E402
+from bench.hostile import main as bench_hostile  # noqa: E402
 from bench.poll import main as bench_poll  # noqa: E402
 from bench.startup import main as bench_startup  # noqa: E402
 from parsers.document import parse_document  # noqa: E402
@@ -70,6 +71,7 @@ def main() -> int:
     """Run every benchmark and print its figures."""
     bench_startup()
     bench_parse(_texts())
+    bench_hostile()  # inputs shaped to hit each loop's worst case, against a typical report
     pages = _pages()
     if pages:
         bench_pages(pages)

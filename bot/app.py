@@ -76,7 +76,15 @@ async def open_parts(settings: Settings) -> AsyncIterator[Parts]:
     sched = settings.schedule
     backoff = Backoff(sched.backoff_after, sched.max_backoff)
     claims = PollClaims(process_id())  # several processes on one PostgreSQL poll each source once
-    monitor = Monitor(store, fetcher, backoff, sched.max_new_per_poll, alert_scope=alert_regions, claims=claims)
+    monitor = Monitor(
+        store,
+        fetcher,
+        backoff,
+        sched.max_new_per_poll,
+        alert_scope=alert_regions,
+        claims=claims,
+        parse_timeout=settings.fetch.parse_timeout,
+    )
     try:
         yield Parts(settings, store, fetcher, monitor)
     finally:

@@ -66,6 +66,9 @@ YTD_MONTHS: dict[str, int] = {
     "二季度": 6,
     "1季度": 3,
 }
+# Every year-to-date phrase holds one of these (checked below): where none is, YTD_RE need not run.
+_YTD_HINTS = ("月", "季度", "半年")
+assert all(any(h in w for h in _YTD_HINTS) for w in YTD_MONTHS), "a YTD word without a hint"
 _YTD_WORDS = "|".join(sorted(map(re.escape, YTD_MONTHS), key=len, reverse=True))
 YTD_RE = re.compile(
     rf"(?:(?P<y>20\d\d)年)?(?:(?P<w>{_YTD_WORDS})|1\s*[-—~至到–]\s*(?P<m>1[0-2]|[2-9])\s*月(?:份)?(?:累计)?|截至(?:20\d\d年)?(?P<m2>1[0-2]|[1-9])月(?:底|末))"
@@ -143,23 +146,37 @@ def first_year(text: str, published: date | None) -> int | None:
 
 def last_year_before(text: str, end: int, published: date | None) -> int | None:
     """The year named nearest before `end` in text, if any."""
-    found: int | None = None
-    for m in YEAR_RE.finditer(text, 0, end):
-        if not _is_base(text, m.start()):
-            found = int(m.group("y"))
     if published is not None:
-        for r in RELATIVE_RE.finditer(text, 0, end):
-            if r.group("w") != "全年":
-                found = published.year + RELATIVE_YEARS[r.group("w")]
-    return found
+        relative = [r for r in RELATIVE_RE.finditer(text, 0, end) if r.group("w") != "全年"]
+        if relative:  # a relative year (今年, 去年) outranks a written one
+            return published.year + RELATIVE_YEARS[relative[-1].group("w")]
+    # The nearest year that is not a comparison base: looked for from the end, in a near window first (a
+    # figure-dense sentence names dozens, and only the last one that counts matters).
+    for low in _windows(end):
+        for m in reversed(list(YEAR_RE.finditer(text, low, end))):
+            if not _is_base(text, m.start()):
+                return int(m.group("y"))
+    return None
+
+
+NEAR = 120  # characters before a position searched first for the nearest period word
+
+
+def _windows(end: int) -> tuple[int, ...]:
+    """Where to start looking back from `end`: near it first, then from the text's start."""
+    return (end - NEAR, 0) if end > NEAR else (0,)
+
+
+TITLE_REACH = 200  # characters looked back for an open 《 around a year
 
 
 def _is_base(text: str, start: int) -> bool:
     before = text[max(0, start - 2) : start]
     if any(before.endswith(w) for w in _NOT_A_PERIOD_BEFORE):
         return True
-    # Inside a title such as 《…(2021-2035年)》.
-    return text.rfind("《", 0, start) > text.rfind("》", 0, start)
+    # Inside a title such as 《…(2021-2035年)》 (titles are short: the look back is bounded).
+    low = max(0, start - TITLE_REACH)
+    return text.rfind("《", low, start) > text.rfind("》", low, start)
 
 
 def ytd_month(m: re.Match[str]) -> int:
@@ -176,10 +193,15 @@ def period_label(year: int, month: int | None) -> str:
 
 def ytd_before(text: str, end: int) -> tuple[int | None, int] | None:
     """The year-to-date period named nearest before `end` as (year or None, month), if any."""
-    found: tuple[int | None, int] | None = None
-    for m in YTD_RE.finditer(text, 0, end):
-        found = (int(m.group("y")) if m.group("y") else None, ytd_month(m))
-    return found
+    for low in _windows(end):
+        window = text[low:end]
+        if not any(hint in window for hint in _YTD_HINTS):
+            continue  # every year-to-date phrase holds one of these: the regex need not run
+        matches = list(YTD_RE.finditer(text, low, end))
+        if matches:
+            m = matches[-1]
+            return (int(m.group("y")) if m.group("y") else None, ytd_month(m))
+    return None
 
 
 def default_year(published: date, basis: Basis, ytd_month: int | None) -> int:

@@ -93,9 +93,10 @@ def _sentence_figures(
     regions = gaz.find_all(text[start:end], region)
     found: Found = []
     shared: list[Region] = []  # `交城县、文水县…分别增长9.6%和8.3%`: regions sharing the names after them
+    starts = sorted(m.start for m in mentions)
     for group in _groups(text, start, mentions):
         head = group[0][0]
-        nxt = _next_start(mentions, group[-1][0], end)
+        nxt = _next_start(starts, group[-1][0], end)
         ids = [i for _, syn in group for i in syn.indicators]
         c_start = clause_start(breaks, start, head.start)
         shared = _region_list(text, regions, start, c_start, head.start) or shared
@@ -119,9 +120,13 @@ def _sentence_figures(
     return figures
 
 
+CONTEXT_REACH = 400  # characters before a name searched for its context word (粮食 before 产量)
+
+
 def _reading_of(text: str, s_start: int, m: Mention, nxt: int) -> Synonym | None:
     """The reading of a name whose needs and context hold here, if any."""
-    before = text[s_start : m.start]
+    # The context word is looked for this far back in the sentence: a sentence may run on for megabytes.
+    before = text[max(s_start, m.start - CONTEXT_REACH) : m.start]
     if before.endswith(SUBUNIT_BEFORE):
         return None
     for syn in m.readings:
@@ -157,11 +162,12 @@ def _listed_reading(syn: Synonym, before: str, after: str) -> Synonym | None:
 def _groups(text: str, s_start: int, mentions: list[Mention]) -> list[Group]:
     """Usable names, grouped: names joined by 和/、 before 分别/均 form one group; `名称(GDP)` is one name."""
     groups: list[Group] = []
+    marked = _chains_reaching_marker(text, mentions)
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         syn = _reading_of(text, s_start, m, nxt)
         if syn is None:
-            syn = _placeholder(text, mentions, i)
+            syn = _placeholder(text, mentions, i, marked)
             if syn is None:
                 continue
         if groups:
@@ -172,38 +178,43 @@ def _groups(text: str, s_start: int, mentions: list[Mention]) -> list[Group]:
                 close = m.end + 1 if text[m.end : m.end + 1] in (")", "）") else m.end
                 groups[-1][-1] = (Mention(last_m.start, close, last_m.readings), last_syn)
                 continue
-            if gap in GROUP_JOINERS and _chain_reaches_marker(text, mentions, i):
+            if gap in GROUP_JOINERS and marked[i]:
                 groups[-1].append((m, syn))
                 continue
         groups.append([(m, syn)])
     return groups
 
 
-def _placeholder(text: str, mentions: list[Mention], i: int) -> Synonym | None:
+def _placeholder(text: str, mentions: list[Mention], i: int, marked: list[bool]) -> Synonym | None:
     """`一般公共预算总收入、地方一般公共预算收入分别增长5.6%和5.5%`: a look-alike listed before 分别 keeps its
     place in the list (an empty id) so that the rates after it go to the right names."""
     m = mentions[i]
     blocked = next((syn for syn in m.readings if not syn.indicators), None)
     if blocked is None or i + 1 >= len(mentions):
         return None
-    if text[m.end : mentions[i + 1].start].strip() not in GROUP_JOINERS or not _chain_reaches_marker(text, mentions, i):
+    if text[m.end : mentions[i + 1].start].strip() not in GROUP_JOINERS or not marked[i]:
         return None
     return Synonym(blocked.name, ("",), blocked.needs, blocked.context)
 
 
-def _chain_reaches_marker(text: str, mentions: list[Mention], i: int) -> bool:
-    """Whether 分别/均 follows mentions[i], or the last of the names joined to it by 、/和 (`A、B、C、D分别增长…`)."""
-    while True:
+def _chains_reaching_marker(text: str, mentions: list[Mention]) -> list[bool]:
+    """For each mention, whether 分别/均 follows it, or the last of the names joined to it by 、/和
+    (`A、B、C、D分别增长…`). Computed from the end in one pass: a list may hold thousands of names."""
+    marked = [False] * len(mentions)
+    for i in range(len(mentions) - 1, -1, -1):
         m = mentions[i]
         if any(w in text[m.end : m.end + 12] for w in GROUP_MARKERS):
-            return True
-        if i + 1 >= len(mentions) or text[m.end : mentions[i + 1].start].strip() not in GROUP_JOINERS:
-            return False
-        i += 1
+            marked[i] = True
+        elif i + 1 < len(mentions) and text[m.end : mentions[i + 1].start].strip() in GROUP_JOINERS:
+            marked[i] = marked[i + 1]
+    return marked
 
 
-def _next_start(mentions: list[Mention], last: Mention, end: int) -> int:
-    return min([m.start for m in mentions if m.start >= last.end], default=end)
+def _next_start(starts: list[int], last: Mention, end: int) -> int:
+    """Where the next mention after `last` starts (`starts` sorted), else `end`: a bisection, since a sentence may
+    hold a million mentions."""
+    i = bisect_left(starts, last.end)
+    return starts[i] if i < len(starts) else end
 
 
 def _region_list(text: str, regions: list[RegionMatch], s_start: int, c_start: int, pos: int) -> list[Region]:
@@ -282,7 +293,7 @@ def _figure(
 
 def _quote(text: str, sentence: tuple[int, int], head: Mention, r: Reading, breaks: list[int]) -> str:
     last = max(r.end - 1, head.end)
-    q_start = max(clause_start(breaks, sentence[0], head.start), text.rfind("\n", 0, head.start) + 1)
+    q_start = max(clause_start(breaks, sentence[0], head.start), text.rfind("\n", sentence[0], head.start) + 1)
     line_end = text.find("\n", last)
     q_end = min(clause_end(breaks, last, sentence[1]), line_end if line_end >= 0 else sentence[1])
     return " ".join(text[q_start:q_end].split())[:MAX_QUOTE]

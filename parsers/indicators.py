@@ -93,6 +93,13 @@ def _mention_regex() -> re.Pattern[str]:
     return trie_regex(synonyms())
 
 
+@cache
+def inner_bigrams() -> frozenset[str]:
+    """Every pair of adjacent characters inside a vocabulary name: a line break between such a pair may cut a
+    name in two (`社会消` | `费品零售总额`); between any other pair it cannot."""
+    return frozenset(name[i - 1 : i + 1] for name in synonyms() for i in range(1, len(name)))
+
+
 def find_mentions(text: str, start: int = 0, end: int | None = None) -> list[Mention]:
     """Every indicator name (or look-alike) in text[start:end], leftmost-longest, in order."""
     table = synonyms()

@@ -68,8 +68,11 @@ def _width(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
+_HEADING = re.compile("|".join(f"(?:{p.pattern})" for p in HEADING_PATTERNS))  # one match instead of nine
+
+
 def _is_heading(line: str) -> bool:
-    return any(p.match(line) for p in HEADING_PATTERNS)
+    return _HEADING.match(line) is not None
 
 
 def _is_page_number(line: str, at_edge: bool) -> bool:
@@ -242,11 +245,13 @@ def _wrap_layout(lines: list[str]) -> tuple[float, Callable[[str], int]]:
 def _splits_name(prev: str, nxt: str) -> bool:
     """A vocabulary name is cut in two by the break (`社会消` | `费品零售总额`), or starts the next line after a
     dangling time phrase (`全年` | `地区生产总值`)."""
-    from parsers.indicators import find_mentions  # the vocabulary is built on first use
+    from parsers.indicators import find_mentions, inner_bigrams  # the vocabulary is built on first use
 
     left, right = prev[-NAME_REACH:], nxt[:NAME_REACH]
     if prev.endswith(DANGLING_TIME_WORDS) and any(m.start == 0 for m in find_mentions(right)):
         return True
+    if left[-1:] + right[:1] not in inner_bigrams():  # no name has these two characters side by side
+        return False
     return any(m.start < len(left) < m.end for m in find_mentions(left + right))
 
 

@@ -19,23 +19,30 @@ ROUGH_FLOOR_RE = re.compile(r"\d\s*[十百千万亿]?[余多]")
 ASPIRATION_AFTER_RE = re.compile(r"[左右以上内下]{0,2}[、，,]?\s*力争")
 
 
+# Characters of its sentence before a figure searched for the year or period it belongs to: a real sentence is a
+# few hundred; a text without full stops may make one sentence of megabytes, and each figure must not scan it all.
+SENTENCE_REACH = 1500
+# Characters around a figure searched for the words that set its basis (预计, 力争, 目标): they stand in its clause.
+MARK_REACH = 400
+
+
 def period_and_basis(
     text: str, s_start: int, head_start: int, head_end: int, r: Reading, unit: Unit, published: date | None
 ) -> tuple[str | None, Basis]:
     """The figure's period (`2025`, `2025-06`; None when it cannot be dated or is not annual) and basis."""
     scope, in_list = unit.scope_at(head_start)
-    before = text[s_start:head_start]
+    before = text[max(s_start, head_start - MARK_REACH) : head_start]
     # Words between the name and its number count too: `第一产业预计完成增加值3.7亿元`.
-    marked = before + "|" + text[head_end : r.end]
+    marked = before + "|" + text[max(head_end, r.end - MARK_REACH) : r.end]
     year, month = _year_month(text, s_start, head_start, unit, published)
     if r.year is not None:
         year = r.year
-    to_year = ctx.LEVEL_YEAR_RE.search(text, head_end, r.end)
+    to_year = ctx.LEVEL_YEAR_RE.search(text, max(head_end, r.end - SENTENCE_REACH), r.end)
     if to_year:
         year = int(to_year.group(1))
     if year is not None and published is not None and year > published.year + 1:
         return None, "target"  # a horizon (`到2030年`), not an annual figure
-    line_start = text.rfind("\n", 0, head_start) + 1
+    line_start = max(text.rfind("\n", 0, head_start) + 1, head_start - SENTENCE_REACH)
     if ASPIRATION_AFTER_RE.match(text, r.end):
         marked += "|力争"
     basis = _basis(marked, text[line_start:head_start], in_list, scope, year, month, r, published)
@@ -57,7 +64,7 @@ def _year_of_review_section(
     scope, _ = unit.scope_at(head_start)
     if year is None or r.year is not None or scope.basis != "actual" or scope.year != year or unit.para_year:
         return False
-    before = text[s_start:head_start]
+    before = text[max(s_start, head_start - SENTENCE_REACH) : head_start]
     return ctx.ytd_before(before, len(before)) is None and ctx.last_year_before(before, len(before), published) is None
 
 
@@ -65,7 +72,7 @@ def _year_month(
     text: str, s_start: int, head_start: int, unit: Unit, published: date | None
 ) -> tuple[int | None, int | None]:
     scope, _ = unit.scope_at(head_start)
-    before = text[s_start:head_start]
+    before = text[max(s_start, head_start - SENTENCE_REACH) : head_start]
     ytd = ctx.ytd_before(before, len(before))
     if ytd is None and "同期" in before:
         # `同期，太原市…`: the same period as the sentence before it.

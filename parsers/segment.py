@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from parsers.growth import Growth, find_growth, fold_qualifier
@@ -57,13 +58,15 @@ class Reading:
 
 
 def clause_start(breaks: list[int], floor: int, pos: int) -> int:
-    """Where the clause holding pos starts (after the last break before it)."""
-    return max([b + 1 for b in breaks if b < pos], default=floor)
+    """Where the clause holding pos starts (after the last break before it); `breaks` is sorted."""
+    i = bisect_left(breaks, pos)
+    return breaks[i - 1] + 1 if i else floor
 
 
 def clause_end(breaks: list[int], pos: int, limit: int) -> int:
-    """Where the clause holding pos ends (the next break, else limit)."""
-    return min([b for b in breaks if b >= pos] + [limit])
+    """Where the clause holding pos ends (the next break, else limit); `breaks` is sorted."""
+    i = bisect_left(breaks, pos)
+    return min(breaks[i], limit) if i < len(breaks) else limit
 
 
 def read_group(text: str, ids: list[str], seg_start: int, nxt: int, breaks: list[int]) -> list[Reading]:

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from parsers.dates import china_today
 from parsers.document import parse_document
-from parsers.model import Figure
+from parsers.model import Figure, ParsedDocument
 from scrapers.discover.items import Item
 from scrapers.discover.source_kinds import SOURCE_KINDS, Listing
 from scrapers.errors import ScrapeError
@@ -81,9 +81,11 @@ class Monitor:
         today: Callable[[], date] = china_today,
         alert_scope: AlertScope = no_alerts,
         claims: PollClaims | None = None,
+        parse_timeout: float = 60.0,
     ) -> None:
         self.store = store
         self.claims = claims
+        self.parse_timeout = parse_timeout
         self.fetcher = fetcher
         self.backoff = backoff
         self.max_new = max_new_per_poll
@@ -175,17 +177,17 @@ class Monitor:
         if page.status != "ok":
             log.warning("source %s: item %s: %s", spec.name, _short(item.url), page.error or page.status)
             return None
-        doc = await self._extract(spec, item, page)
-        if doc is None:
+        try:
+            async with asyncio.timeout(self.parse_timeout):
+                read = await self._read(spec, item, page)
+        except TimeoutError:
+            # The worker thread finishes on its own; the item is stored bare, so no poll reads it again.
+            budget = self.parse_timeout
+            log.warning("source %s: item %s: over the %.0fs parse budget", spec.name, _short(item.url), budget)
+            read = await self._bare(spec, item)
+        if read is None:
             return None
-        extracted, attachment = doc
-        parsed = await asyncio.to_thread(
-            parse_document,
-            extracted.text,
-            extracted.title or item.title,
-            extracted.published or item.published,
-            spec.region,
-        )
+        attachment, parsed = read
         new = NewDocument(
             canonical_url=item.url,
             source_name=spec.name,
@@ -203,6 +205,28 @@ class Monitor:
         if saved.status == "duplicate":
             return None
         return saved.document_id, (len(parsed.figures) if saved.status == "new" else 0)
+
+    async def _read(
+        self, spec: SourceSpec, item: Item, page: FetchResult
+    ) -> tuple[str | None, ParsedDocument] | None:
+        """The item extracted (a stub followed to its attachment: its URL) and parsed, None when unreadable."""
+        doc = await self._extract(spec, item, page)
+        if doc is None:
+            return None
+        extracted, attachment = doc
+        parsed = await asyncio.to_thread(
+            parse_document,
+            extracted.text,
+            extracted.title or item.title,
+            extracted.published or item.published,
+            spec.region,
+        )
+        return attachment, parsed
+
+    @staticmethod
+    async def _bare(spec: SourceSpec, item: Item) -> tuple[str | None, ParsedDocument]:
+        """An item known by its list entry only (title, date): its kind and region from the title, no figures."""
+        return None, await asyncio.to_thread(parse_document, "", item.title, item.published, spec.region)
 
     async def _extract(
         self, spec: SourceSpec, item: Item, page: FetchResult

@@ -6,6 +6,7 @@ would store.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 
 from scrapers.discover.pages import attachment_link
@@ -28,7 +29,11 @@ class ReadDocument:
 
 async def read_document(fetcher: Fetcher, page: FetchResult) -> ReadDocument | ScrapeError:
     """Extract a fetched page; a stub page pointing at its report (PDF, DOCX …) is followed to it."""
-    extracted = extract_document(page.content, page.final_url, page.content_type, page.charset)
+    # Extraction is CPU work of up to seconds on a big page: in a worker thread, the event loop (other sources'
+    # polls, the bot) goes on meanwhile.
+    extracted = await asyncio.to_thread(
+        extract_document, page.content, page.final_url, page.content_type, page.charset
+    )
     if isinstance(extracted, ScrapeError) or extracted.kind != "html":
         return extracted if isinstance(extracted, ScrapeError) else ReadDocument(extracted)
     html = decode_bytes(page.content, page.charset).text
@@ -38,7 +43,9 @@ async def read_document(fetcher: Fetcher, page: FetchResult) -> ReadDocument | S
     attached = await fetcher.fetch(target, conditional=False)
     if attached.status != "ok":
         return ReadDocument(extracted, warning=f"attachment {target}: {attached.error or attached.status}")
-    inner = extract_document(attached.content, attached.final_url, attached.content_type, attached.charset)
+    inner = await asyncio.to_thread(
+        extract_document, attached.content, attached.final_url, attached.content_type, attached.charset
+    )
     if isinstance(inner, ScrapeError):
         return ReadDocument(extracted, warning=f"attachment {target}: {inner.message}")
     # The stub page knows the title and date; the attachment holds the report.

@@ -14,6 +14,8 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 BODY_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
+# Deeper XML is refused: the body walk recurses once per level.
+MAX_XML_DEPTH = 200
 # A part inflating past this is a zip bomb or not a report; it is refused, not read.
 MAX_PART_BYTES = 64 * 1024 * 1024
 # What each run-level element contributes to a paragraph's text (w:t's own text aside).
@@ -82,6 +84,25 @@ def _core_title(archive: zipfile.ZipFile) -> str | None:
     return (node.text or "").strip() or None if node is not None else None
 
 
+def _bounded_parse(xml: bytes) -> ElementTree.Element | ScrapeError:
+    """The part's tree, or a ScrapeError when it nests deeper than MAX_XML_DEPTH (the walk over it recurses, and
+    no real document comes near: a Word body is a few levels of tables in tables)."""
+    depth = 0
+    events = ElementTree.iterparse(io.BytesIO(xml), events=("start", "end"))
+    root: ElementTree.Element | None = None
+    for event, node in events:
+        if event == "start":
+            depth += 1
+            if depth > MAX_XML_DEPTH:
+                return ScrapeError(f"unreadable DOCX: nested deeper than {MAX_XML_DEPTH} levels")
+            root = node if root is None else root
+        else:
+            depth -= 1
+    if root is None:
+        return ScrapeError("unreadable DOCX: empty document part")
+    return root
+
+
 def docx_to_text(data: bytes) -> DocxContent | ScrapeError:
     """Paragraphs and tables of a .docx in body order; ScrapeError when it is not a readable one."""
     try:
@@ -89,7 +110,9 @@ def docx_to_text(data: bytes) -> DocxContent | ScrapeError:
             body = _read_part(archive, BODY_PART)
             if body is None:
                 return ScrapeError(f"not a Word document: no readable {BODY_PART}")
-            root = ElementTree.fromstring(body)
+            root = _bounded_parse(body)
+            if isinstance(root, ScrapeError):
+                return root
             title = _core_title(archive)
     except Exception as err:  # zipfile and expat raise many kinds on damaged input; each is a bad file
         return ScrapeError(f"unreadable DOCX: {type(err).__name__}")

@@ -68,8 +68,32 @@ FURNITURE_MARKERS = re.compile(r"(?<![a-z])nav|menu|footer|header|breadcrumb|cru
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 
 
+# A start tag longer than this is cut to its first MAX_ATTRIBUTES attributes before parsing: libxml2 checks each
+# new attribute against the tag's others, so a tag with 10^5 attributes took minutes.
+LONG_TAG = 4096
+MAX_ATTRIBUTES = 64
+# [^<>] stops at the next tag too, so each character is scanned at most twice: linear in the page.
+_LONG_TAG = re.compile(rf"<([a-zA-Z][^\s<>/]*)([^<>]{{{LONG_TAG},}})>")
+_ATTRIBUTE = re.compile(r"""[^\s=<>"'/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s<>"']*))?""")
+
+
+def _trim_tag(match: re.Match[str]) -> str:
+    kept: list[str] = []
+    for attribute in _ATTRIBUTE.finditer(match.group(2)):
+        kept.append(attribute.group(0))
+        if len(kept) >= MAX_ATTRIBUTES:
+            break
+    return f"<{match.group(1)} {' '.join(kept)}>"
+
+
+def bound_markup(html: str) -> str:
+    """The page with every overlong start tag cut to its first attributes (see LONG_TAG)."""
+    return _LONG_TAG.sub(_trim_tag, html) if len(html) > LONG_TAG else html
+
+
 def parse_html(html: str) -> Node | None:
     """Parse decoded HTML (a fragment is wrapped into a document); None when unparseable."""
+    html = bound_markup(html)
     tree = load_html(html)
     if tree is None:
         tree = load_html(f"<html><body>{html}</body></html>")

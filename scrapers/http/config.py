@@ -34,3 +34,6 @@ class FetchConfig:
     # Loopback, private, link-local and reserved addresses are never fetched (a scraped link may point there)
     # unless this is true: local setups and tests serving pages on 127.0.0.1.
     allow_private: bool = False
+    # Seconds one document may take to extract and parse in the monitor; past it the item is stored without
+    # figures (so it is not read again on every poll) and the source's other items go on.
+    parse_timeout: float = 60.0

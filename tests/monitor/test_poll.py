@@ -175,3 +175,32 @@ def test_an_unchanged_list_still_gives_the_items_a_cut_short_poll_left(
     assert server.requests[0].headers.get("if-none-match") is None
     third = run(lambda m: m.poll(spec_for(listing)), store, listing)
     assert third.status == "unchanged"  # everything read: validators kept, the next poll is a 304
+
+
+def test_an_item_over_its_parse_budget_is_stored_bare_and_not_read_again(
+    sites: dict[str, Site], store: Store, server: LocalHTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A page that takes too long to extract and parse is recorded (title and date from the list, no figures), so
+    the source's other items go on and no later poll reads it again."""
+    from tests.monitor.conftest import make_monitor
+
+    listing = sites["news-portal"].listings[0]
+
+    async def main() -> PollSummary:
+        monitor, fetcher = make_monitor(store, listing.today)
+        monitor.parse_timeout = 0.0  # every document is over its budget
+        try:
+            return await monitor.poll(spec_for(listing))
+        finally:
+            await fetcher.aclose()
+
+    summary = asyncio.run(main())
+    assert summary.status == "baseline" and summary.new == len(listing.items) and summary.figures == 0
+    rows = documents(store)
+    assert {item.url for item in listing.items} <= set(rows)
+    first = listing.items[0]
+    assert rows[first.url]["title"] == first.title and rows[first.url]["text"] == ""
+    assert any("over the 0s parse budget" in r.getMessage() for r in caplog.records)
+    server.clear()
+    again = run(lambda m: m.poll(spec_for(listing)), store, listing)
+    assert again.new == 0 and not [r for r in server.requests if r.path != listing.path]
