@@ -50,8 +50,15 @@ COMMANDS: dict[str, Command] = {
         "bot.cli.backfilling:backfill",
         logs=True,
     ),
-    "sources": Command("show the health of each source", "bot.cli.polling:sources"),
+    "sources": Command(
+        "show the health of each source; `sources catalogue` lists the catalogue of Shanxi sources and "
+        "`sources add --from-catalogue REGION` copies its rows into the settings file",
+        "bot.cli.cataloguing:sources",
+    ),
 }
+
+# The catalogue's column kinds (bot.catalogue.KINDS), spelled here so `--help` imports nothing.
+CATALOGUE_KINDS = ("work_report", "plan_report", "bulletin", "indicator_table", "news")
 
 
 def _date(value: str) -> date:
@@ -79,7 +86,14 @@ def _arguments(sub: Any) -> None:
     fig.add_argument("--region", metavar="R", help="a region name or short form (古交, 交城县)")
     fig.add_argument("--indicator", metavar="I", help="an indicator id or name (gdp, 固定资产投资)")
     fig.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    sub.add_parser("sources", help=COMMANDS["sources"].help)
+    src = sub.add_parser("sources", help=COMMANDS["sources"].help)
+    actions = src.add_subparsers(dest="action", metavar="ACTION")  # no action: the health of each source
+    cat = actions.add_parser("catalogue", help="list the catalogue's columns for a region and the divisions without")
+    cat.add_argument("--region", metavar="NAME", help="a Shanxi division (default: all); a city includes its counties")
+    cat.add_argument("--kind", choices=CATALOGUE_KINDS, help="only columns of this kind")
+    add = actions.add_parser("add", help="append the catalogue's columns for a region to the settings file")
+    add.add_argument("--from-catalogue", dest="region", metavar="REGION", required=True, help="a Shanxi division")
+    add.add_argument("--kind", choices=CATALOGUE_KINDS, help="only columns of this kind")
     tr = sub.add_parser("try", help=COMMANDS["try"].help)
     tr.add_argument("url", metavar="URL")
     tr.add_argument("--kind", choices=("list", "rss", "page"), help="read it as this kind (else: what it looks like)")
