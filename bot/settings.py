@@ -73,6 +73,33 @@ class TelegramSettings(_Strict):
     base_url: str = "https://api.telegram.org/bot"
     admins: list[int] = Field(default_factory=list)
     proxy: str | None = None
+    # Webhook mode instead of long polling: the public https URL Telegram posts updates to (a reverse proxy
+    # forwards it to webhook_listen), and the secret Telegram sends back with each (random per start if empty).
+    webhook_url: str = ""
+    webhook_listen: str = "127.0.0.1:8443"
+    webhook_secret: str = ""
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("Telegram posts updates only to an https:// URL")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"webhook_listen must be HOST:PORT, not {value!r}")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_chars(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("webhook_secret: 1-256 of A-Z a-z 0-9 _ - (Telegram's rule)")
+        return value
 
 
 class LogSettings(_Strict):

@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import html
 import logging
+import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -103,6 +105,8 @@ class TelegramBot:
         self.app = build_application(settings)
         self.sender = _Sender(self.app)
         self._initialized = False
+        # Telegram echoes it in X-Telegram-Bot-Api-Secret-Token on every webhook request.
+        self.webhook_secret = settings.webhook_secret or secrets.token_urlsafe(32)
         for name in COMMANDS:
             self.app.add_handler(CommandHandler(name, self._on_text))
         self.app.add_handler(MessageHandler(filters.COMMAND, self._on_text))  # unknown commands get help
@@ -132,8 +136,27 @@ class TelegramBot:
             await self.app.start()
         assert self.app.updater is not None
         if not self.app.updater.running:
-            await self.app.updater.start_polling(drop_pending_updates=False, allowed_updates=Update.ALL_TYPES)
-        log.info("telegram: reading updates as @%s", self.app.bot.username)
+            if self.settings.webhook_url:
+                await self._start_webhook()
+            else:
+                await self.app.updater.start_polling(drop_pending_updates=False, allowed_updates=Update.ALL_TYPES)
+        how = "a webhook" if self.settings.webhook_url else "long polling"
+        log.info("telegram: reading updates as @%s through %s", self.app.bot.username, how)
+
+    async def _start_webhook(self) -> None:
+        """Serve the webhook on this event loop (PTB's tornado server); Telegram sends the secret with each update
+        and a request without it is refused."""
+        assert self.app.updater is not None
+        host, _, port = self.settings.webhook_listen.rpartition(":")
+        await self.app.updater.start_webhook(
+            listen=host.strip("[]"),
+            port=int(port),
+            url_path=urlsplit(self.settings.webhook_url).path.lstrip("/"),
+            webhook_url=self.settings.webhook_url,
+            secret_token=self.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
 
     async def stop_updates(self) -> None:
         """Stop reading updates (the lead passed to another process, or shutdown); sending goes on."""

@@ -142,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if spec.logs:
             from bot.logs import configure_logging
 
-            configure_logging(settings.log.level_number, settings.log.format, secrets=[settings.telegram.token])
+            secrets = [settings.telegram.token, settings.telegram.webhook_secret]
+            configure_logging(settings.log.level_number, settings.log.format, secrets=secrets)
         return _target(spec)(args, settings)
     except KeyboardInterrupt:
         return 130
