@@ -13,11 +13,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -121,8 +123,51 @@ def score_page(page: Expected, directory: Path = PAGES) -> PageScore:
     return score
 
 
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def load_collection() -> list[Expected]:
+    """Every list page of the project's collection with its expected items, each table read where it lives: the
+    real pages of `listpages/`, the list shapes written to real sites' patterns (`lists/`, expected in
+    tests/scrapers/test_list_shapes.py) and the recorded sites' list pages (expected in tests/support/sites.py).
+    Files are relative to tests/fixtures."""
+    from scrapers.discover.urls import canonical_url
+    from tests.scrapers.test_list_shapes import BASE, EXPECTED, TODAY
+    from tests.support.sites import FIXTURE_ORIGIN, SITE_NAMES, build_site
+
+    pages = [replace(page, file=f"listpages/{page.file}") for page in load_expected()]
+    for name, rows in sorted(EXPECTED.items()):
+        html = (FIXTURES / "lists" / name).read_text(encoding="utf-8")
+        items = tuple(
+            (canonical_url(_as_linked(html, BASE, path)), title, dt.date.fromisoformat(day))
+            for day, title, path in rows
+        )
+        pages.append(Expected(f"lists/{name}", BASE, TODAY, items))
+    for site_name in SITE_NAMES:
+        for listing in build_site(site_name).listings:
+            if listing.kind != "list":
+                continue
+            items = tuple((canonical_url(i.url), i.title, i.published) for i in listing.items)
+            file = "sites" + listing.path
+            pages.append(Expected(file, FIXTURE_ORIGIN + listing.path, listing.today, items))
+    return pages
+
+
+def _as_linked(html: str, base: str, path: str) -> str:
+    """The absolute URL of a path as the page links it: its own origin where it writes one (a portal's absolute
+    links), else resolved against the page's URL (the list-shape table records paths only)."""
+    written = re.search(r"(https?://[^\s\"'/<>]+)" + re.escape(path), html)
+    return written.group(1) + path if written else urljoin(base, path)
+
+
 def score_all(directory: Path = PAGES) -> list[PageScore]:
+    """The real pages of `directory` (listpages/) alone."""
     return [score_page(page, directory) for page in load_expected(directory)]
+
+
+def score_collection() -> list[PageScore]:
+    """Every page of the collection (see load_collection)."""
+    return [score_page(page, FIXTURES) for page in load_collection()]
 
 
 def overall(scores: Sequence[PageScore]) -> tuple[float, float, float]:
@@ -139,7 +184,7 @@ def main(argv: Sequence[str] = ()) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list missing and extra URLs, wrong titles and dates")
     args = parser.parse_args(list(argv))
-    scores = score_all()
+    scores = score_collection()
     print(f"{'page':34} {'exp':>4} {'got':>4} {'P':>6} {'R':>6} {'F1':>6} {'title':>5} {'date':>5} {'ms':>7}")
     for s in scores:
         print(

@@ -59,3 +59,16 @@ def test_same_title_allows_truncation_marks_only() -> None:
     )
     assert same_title("恒生前海基金管理有限公司关于旗下基金新增...", "恒生前海基金管理有限公司关于旗下基金新增")
     assert not same_title("关于客服热线故障的公告", "关于客服热线恢复使用的公告")
+
+
+def test_the_whole_collection_of_list_pages_reaches_the_aim() -> None:
+    """Issue 7: F1 >= 0.97 over at least 20 list pages of the project's collection: the real pages here, the list
+    shapes written to real sites' patterns, and the recorded sites' list pages (each expected where it lives)."""
+    from bench.discovery import score_collection
+
+    scores = score_collection()
+    precision, recall, f1 = overall(scores)
+    report = "\n".join(_describe(s) for s in scores if s.missing or s.extra)
+    assert len(scores) >= 20
+    assert f1 >= MIN_F1, f"{len(scores)} pages: P {precision:.3f} R {recall:.3f} F1 {f1:.3f}\n{report}"
+    assert all(s.found for s in scores), [s.file for s in scores if not s.found]
