@@ -23,6 +23,7 @@ from bench.backfill import main as bench_backfill  # noqa: E402
 from bench.bot import bench_bot  # noqa: E402
 from bench.hostile import main as bench_hostile  # noqa: E402
 from bench.poll import main as bench_poll  # noqa: E402
+from bench.scale import main as bench_scale  # noqa: E402
 from bench.startup import main as bench_startup  # noqa: E402
 from parsers.document import parse_document  # noqa: E402
 from scrapers.extract.content import ExtractedDocument, extract_document  # noqa: E402
@@ -77,6 +78,8 @@ def main() -> int:
         bench_pages(pages)
     # The monitor polling 1,000 sources on a local server: baseline, all unchanged (304), one new item each.
     status = bench_poll([])
+    # 10,000 sources shared by 2 processes on PostgreSQL (poll claims): CPU per source, RSS per process.
+    status = bench_scale([]) or status
     # A backfill: one source's history walked through its TRS pager, pages per second and CPU per page.
     status = bench_backfill([]) or status
     # The bot: /gdp latency over 100,000 stored figures; alert dispatch to the local Bot API stand-in.

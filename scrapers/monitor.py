@@ -56,6 +56,9 @@ class PollSummary:
     seconds: float = 0.0
     error: str | None = None
     document_ids: tuple[int, ...] = ()
+    # False when the list shows more unread items than one poll reads (max_new_per_poll): the rest come next time,
+    # and a baseline goes on until they have all been read (so none of them alerts later).
+    complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +160,7 @@ class Monitor:
             new=len(saved),
             figures=sum(n for _, n in saved),
             document_ids=tuple(doc_id for doc_id, _ in saved),
+            complete=len(unread) <= len(fresh),
         )
 
     async def _keep_validators_when_read(self, listing: FetchResult, unread: list[Item], fresh: list[Item]) -> None:
@@ -255,7 +259,9 @@ class Monitor:
             consecutive_failures=failures,
             last_error=(summary.error or "")[:MAX_ERROR] or None if failed else None,
             blocked=summary.status == "blocked",
-            baseline_done=state.baseline_done or summary.status in ("ok", "baseline", "unchanged"),
+            baseline_done=state.baseline_done
+            or summary.status in ("ok", "unchanged")
+            or (summary.status == "baseline" and summary.complete),
             next_poll_at=now + timedelta(seconds=delay) if failures >= self.backoff.after else None,
         )
         run = PollRun(

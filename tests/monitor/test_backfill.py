@@ -146,7 +146,7 @@ def test_an_interrupted_walk_resumes_and_a_second_walk_fetches_no_article(
 def test_two_processes_keep_one_gap_per_host(server: LocalHTTPServer, store_url: str) -> None:
     """A backfill beside `govwatch run`: two fetchers (two processes) on one database share the per-host gap."""
     column = serve_column(server, "trs", pages=1)
-    gap = 0.15
+    gap = 0.3  # wide, so that a loaded machine's scheduling slack stays well inside it
     slow = replace(TEST_FETCH, per_host_delay=gap)
     stores = [Store.open(store_url), Store.open(store_url)]
     urls = [server.url(p) for p in list(column.articles)[:3]]
@@ -164,6 +164,6 @@ def test_two_processes_keep_one_gap_per_host(server: LocalHTTPServer, store_url:
     times = sorted(r.time for r in server.requests if r.time >= started)
     assert len(times) == 6
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    # Alone, each fetcher would start its 3 requests 0.15 s apart, side by side with the other's: pairs of
+    # Alone, each fetcher would start its 3 requests 0.3 s apart, side by side with the other's: pairs of
     # starts at once. Shared, no two starts to the host are closer than the gap (less scheduling slack).
-    assert min(gaps) >= gap * 0.6, gaps
+    assert min(gaps) >= gap * 0.5, gaps

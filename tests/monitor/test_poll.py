@@ -204,3 +204,33 @@ def test_an_item_over_its_parse_budget_is_stored_bare_and_not_read_again(
     server.clear()
     again = run(lambda m: m.poll(spec_for(listing)), store, listing)
     assert again.new == 0 and not [r for r in server.requests if r.path != listing.path]
+
+
+def test_a_baseline_longer_than_one_poll_goes_on_until_every_item_is_read(
+    sites: dict[str, Site], store: Store, server: LocalHTTPServer
+) -> None:
+    """max_new_per_poll below the list's length: the baseline goes on over several polls (none of its items
+    alerts), and only then does the list answer 304."""
+    from tests.monitor.conftest import make_monitor
+
+    listing = sites["county-cms"].listings[0]
+    body, ctype = sites["county-cms"].get(listing.url)
+    server.route(listing.path, conditional(body, etag='"v1"', content_type=ctype))
+    store.subscribe(7, None)  # someone follows everything: a non-baseline document would alert them
+
+    async def poll_with_max(n: int) -> PollSummary:
+        monitor, fetcher = make_monitor(store, listing.today)
+        monitor.max_new = n
+        try:
+            return await monitor.poll(spec_for(listing))
+        finally:
+            await fetcher.aclose()
+
+    total = len(listing.items)
+    assert total == 3
+    summaries = [asyncio.run(poll_with_max(1)) for _ in range(total)]
+    assert [s.status for s in summaries] == ["baseline"] * len(summaries)
+    assert [s.complete for s in summaries] == [False] * (len(summaries) - 1) + [True]
+    assert sum(s.new for s in summaries) == total
+    assert store.outbox_counts()["pending"] == 0, "an item of the baseline alerted"
+    assert asyncio.run(poll_with_max(1)).status == "unchanged"
