@@ -19,12 +19,13 @@ RUN useradd --system --uid 10001 --create-home --home-dir /var/lib/govwatch govw
 COPY --from=build /opt/govwatch /opt/govwatch
 COPY settings.toml /etc/govwatch/settings.toml
 ENV PATH=/opt/govwatch/bin:$PATH PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 \
-    GOVWATCH_STORAGE_URL=sqlite:////var/lib/govwatch/govwatch.db
+    GOVWATCH_STORAGE_URL=sqlite:////var/lib/govwatch/govwatch.db GOVWATCH_HTTP_LISTEN=0.0.0.0:8080
 USER govwatch
 WORKDIR /var/lib/govwatch
 VOLUME ["/var/lib/govwatch"]
-# No HTTP health endpoint exists yet: the probe asks the store, as `govwatch sources` does.
-HEALTHCHECK --interval=60s --timeout=20s --start-period=30s --retries=3 \
-    CMD govwatch --config /etc/govwatch/settings.toml sources > /dev/null || exit 1
+EXPOSE 8080
+# /healthz answers 200 while the scheduler runs and the store answers (the slim image has no curl).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD python -c "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=5).status != 200)"
 ENTRYPOINT ["govwatch", "--config", "/etc/govwatch/settings.toml"]
 CMD ["run"]

@@ -25,6 +25,7 @@ from bench.hostile import main as bench_hostile  # noqa: E402
 from bench.poll import main as bench_poll  # noqa: E402
 from bench.scale import main as bench_scale  # noqa: E402
 from bench.startup import main as bench_startup  # noqa: E402
+from bench.web import main as bench_web  # noqa: E402
 from parsers.document import parse_document  # noqa: E402
 from scrapers.extract.content import ExtractedDocument, extract_document  # noqa: E402
 
@@ -83,7 +84,9 @@ def main() -> int:
     # A backfill: one source's history walked through its TRS pager, pages per second and CPU per page.
     status = bench_backfill([]) or status
     # The bot: /gdp latency over 100,000 stored figures; alert dispatch to the local Bot API stand-in.
-    return status or bench_bot([])
+    status = bench_bot([]) or status
+    # The HTTP endpoint: /feeds/<region>.atom and /figures.csv latency over 100,000 stored figures.
+    return bench_web([]) or status
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from bot.chat.answers import Answers
 from bot.chat.try_answers import fetch_preview
 from bot.leadership import lead_telegram
 from bot.settings import Settings, SourceSettings
+from parsers.regions import Gazetteer
 from scrapers.backfill import Backfiller, BackgroundBackfills
 from scrapers.http.fetch import Fetcher
 from scrapers.monitor import Monitor, PollClaims
@@ -33,8 +34,11 @@ from storage.runlock import single_run
 from storage.store import Store
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from bot.alerts.dispatcher import Sender
     from bot.telegram import TelegramBot
+    from bot.web.metrics import Metrics
 
 log = logging.getLogger("govwatch.run")
 CONSOLE_CHAT = 0  # console mode's own "chat": subscribed to everything, its alerts printed
@@ -98,6 +102,7 @@ def schedule_sources(
     specs: list[SourceSpec],
     backfills: BackgroundBackfills | None = None,
     in_flight: set[asyncio.Task[object]] | None = None,
+    metrics: Metrics | None = None,
 ) -> None:
     """One job per source at its interval, with jitter, never overlapping itself, the first run now; a source
     with backfill_since is walked back in the background after a poll that reached it. Polls under way are in
@@ -111,6 +116,8 @@ def schedule_sources(
             running.add(task)
         try:
             summary = await parts.monitor.poll(spec)
+            if metrics is not None:
+                metrics.observe_poll(summary)
             if backfills is not None:
                 await backfills.after_poll(spec, summary.status)
         finally:
@@ -133,8 +140,15 @@ def schedule_sources(
         )
 
 
-async def run_until_stopped(parts: Parts, specs: list[SourceSpec], stop: asyncio.Event | None = None) -> None:
-    """Run the scheduler until SIGINT/SIGTERM (or `stop` is set), then shut down cleanly."""
+async def run_until_stopped(
+    parts: Parts,
+    specs: list[SourceSpec],
+    stop: asyncio.Event | None = None,
+    metrics: Metrics | None = None,
+    scheduling: asyncio.Event | None = None,
+) -> None:
+    """Run the scheduler until SIGINT/SIGTERM (or `stop` is set), then shut down cleanly; `scheduling` is set
+    while the scheduler runs, and each poll is counted in `metrics`."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -143,13 +157,17 @@ async def run_until_stopped(parts: Parts, specs: list[SourceSpec], stop: asyncio
     scheduler = AsyncIOScheduler(timezone="UTC")
     backfills = BackgroundBackfills(Backfiller(parts.monitor), parts.settings.schedule.backfill_pause)
     in_flight: set[asyncio.Task[object]] = set()
-    schedule_sources(scheduler, parts, specs, backfills, in_flight)
+    schedule_sources(scheduler, parts, specs, backfills, in_flight, metrics)
     scheduler.start()
+    if scheduling is not None:
+        scheduling.set()
     log.info("watching %d sources; stop with Ctrl-C", len(specs))
     try:
         await stop.wait()
     finally:
         log.info("stopping")
+        if scheduling is not None:
+            scheduling.clear()
         scheduler.shutdown(wait=False)
         # Let polls already under way finish their writes before the store closes.
         if in_flight:
@@ -189,16 +207,34 @@ async def serve(parts: Parts, specs: list[SourceSpec], stop: asyncio.Event | Non
         log.info("no Telegram token: console mode, alerts print here")
         await asyncio.to_thread(parts.store.subscribe, CONSOLE_CHAT, None)
         sender = ConsoleAlertSender(parts.store)
-    dispatcher = Dispatcher(parts.store, sender, Limits(), sole=not parts.store.shared)
+    from bot.web.metrics import Metrics  # prometheus_client: only in `run`
+
+    metrics = Metrics(parts.store)
+    dispatcher = Dispatcher(parts.store, sender, Limits(), sole=not parts.store.shared, events=metrics)
     dispatch_task = asyncio.create_task(dispatcher.run(stop))
+    scheduling = asyncio.Event()
+    web_runner = await _start_web(parts, metrics, scheduling)
     try:
-        await run_until_stopped(parts, specs, stop)
+        await run_until_stopped(parts, specs, stop, metrics, scheduling)
     finally:
         stop.set()
         await dispatch_task
+        if web_runner is not None:
+            await web_runner.cleanup()
         if bot is not None:
             await bot_task
             await bot.stop()
+
+
+async def _start_web(parts: Parts, metrics: Metrics, scheduling: asyncio.Event) -> web.AppRunner | None:
+    """The HTTP endpoint on `[http] listen` (none when empty)."""
+    listen = parts.settings.http.listen
+    if not listen:
+        return None
+    from bot.web.server import WebServer  # aiohttp: only when serving
+
+    server = WebServer(parts.store, metrics, scheduling.is_set, Gazetteer.default())
+    return await server.start(listen)
 
 
 def run(settings: Settings, specs: list[SourceSpec]) -> None:

@@ -102,6 +102,20 @@ class TelegramSettings(_Strict):
         return value
 
 
+class HttpSettings(_Strict):
+    """The HTTP endpoint of `govwatch run` (health, metrics, feeds, CSV): loopback by default, "" turns it off."""
+
+    listen: str = "127.0.0.1:8080"
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if value and (not host or not port.isdigit() or not 0 < int(port) < 65536):
+            raise ValueError(f"listen must be HOST:PORT or empty, not {value!r}")
+        return value
+
+
 class LogSettings(_Strict):
     """Operator logs on stderr: plain text lines (default) or JSON lines for log shippers."""
 
@@ -170,6 +184,7 @@ class Settings(BaseSettings):
 
     storage: StorageSettings = Field(default_factory=StorageSettings)
     log: LogSettings = Field(default_factory=LogSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
@@ -69,7 +69,9 @@ def keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | 
 async def send_reply(sender: _Sender, chat_id: int, reply: Reply) -> None:
     """Send one reply: a photo with its caption, or HTML text, with its buttons."""
     markup = keyboard(reply.buttons)
-    if reply.photo is not None:
+    if reply.document is not None:
+        await sender.send_document(chat_id, reply.document, reply.html, markup)
+    elif reply.photo is not None:
         await sender.send_photo(chat_id, reply.photo, reply.html, markup)
     else:
         await sender.send_text(chat_id, reply.html, markup)
@@ -93,6 +95,16 @@ class _Sender:
         """Send a PNG with an HTML caption and its buttons."""
         return await self.bot.send_photo(
             chat_id, photo, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+
+
+    async def send_document(
+        self, chat_id: int, document: tuple[str, bytes], caption: str, markup: InlineKeyboardMarkup | None
+    ) -> Message:
+        """Send a file (name, bytes) with an HTML caption."""
+        name, data = document
+        return await self.bot.send_document(
+            chat_id, InputFile(data, filename=name), caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
         )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.schema import documents, figures, poll_runs, sources
 
-_FIGURE_COLUMNS = (
+FIGURE_COLUMNS = (
     figures.c.id,
     figures.c.document_id,
     figures.c.region,
@@ -28,7 +28,7 @@ _FIGURE_COLUMNS = (
     figures.c.published,
     documents.c.fetched_at,
 )
-_FIGURES_FROM = figures.join(documents, figures.c.document_id == documents.c.id)
+FIGURES_FROM = figures.join(documents, figures.c.document_id == documents.c.id)
 
 # Within one (indicator, period), targets stand apart from outcomes; among outcomes actual beats estimate.
 _BASIS_CLASS = case((figures.c.basis == "target", "target"), else_="outcome")
@@ -48,8 +48,8 @@ def _figure_filters(region_code: str | None, indicator: str | None) -> list[Any]
 def select_figures(region_code: str | None, indicator: str | None, limit: int | None) -> Select[Any]:
     """Every stored figure (history included), newest publication first, then newest fetch."""
     stmt = (
-        select(*_FIGURE_COLUMNS)
-        .select_from(_FIGURES_FROM)
+        select(*FIGURE_COLUMNS)
+        .select_from(FIGURES_FROM)
         .where(*_figure_filters(region_code, indicator))
         .order_by(
             nulls_last(figures.c.published.desc()),
@@ -64,8 +64,8 @@ def select_figures(region_code: str | None, indicator: str | None, limit: int | 
 def select_document_figures(document_id: int) -> Select[Any]:
     """One document's figures, in the order they were saved (the order they were read)."""
     return (
-        select(*_FIGURE_COLUMNS)
-        .select_from(_FIGURES_FROM)
+        select(*FIGURE_COLUMNS)
+        .select_from(FIGURES_FROM)
         .where(figures.c.document_id == document_id)
         .order_by(figures.c.id)
     )
@@ -87,12 +87,12 @@ def select_best_figures(region_code: str, indicator: str | None) -> Select[Any]:
         .label("pick")
     )
     ranked = (
-        select(*_FIGURE_COLUMNS, _BASIS_RANK.label("basis_rank"), rank)
-        .select_from(_FIGURES_FROM)
+        select(*FIGURE_COLUMNS, _BASIS_RANK.label("basis_rank"), rank)
+        .select_from(FIGURES_FROM)
         .where(*_figure_filters(region_code, indicator))
         .subquery()
     )
-    names = [c.key for c in _FIGURE_COLUMNS]
+    names = [c.key for c in FIGURE_COLUMNS]
     return (
         select(*(ranked.c[name] for name in names))
         .where(ranked.c.pick == 1)

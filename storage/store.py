@@ -13,6 +13,7 @@ from storage.backfills import BackfillsStore
 from storage.coordination import CoordinationStore
 from storage.documents import DocumentsStore
 from storage.engine import is_memory, make_engine, parse_url, safe_url
+from storage.exports import ExportsStore
 from storage.migrations import migrate
 from storage.outbox import OutboxStore
 from storage.records import (
@@ -41,7 +42,9 @@ __all__ = [
 ]
 
 
-class Store(SourcesStore, DocumentsStore, SubscriptionsStore, OutboxStore, BackfillsStore, CoordinationStore):
+class Store(
+    SourcesStore, DocumentsStore, SubscriptionsStore, OutboxStore, BackfillsStore, CoordinationStore, ExportsStore
+):
     """Persistence for govwatch on SQLite or PostgreSQL (SQLAlchemy Core)."""
 
     @classmethod

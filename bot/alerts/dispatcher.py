@@ -47,6 +47,14 @@ class SendFailure(Exception):
         self.new_chat_id = new_chat_id
 
 
+class AlertEvents(Protocol):
+    """Who counts sends (the Prometheus metrics of `govwatch run`)."""
+
+    def alert_sent(self) -> None: ...
+
+    def alert_failed(self, reason: str) -> None: ...
+
+
 class Sender(Protocol):
     """Delivers one alert to one chat and returns the ids of the messages Telegram confirmed."""
 
@@ -108,11 +116,20 @@ class Pacer:
 class Dispatcher:
     """Drains the outbox into a sender; a crash loses nothing (a row is marked sent only on confirmation)."""
 
-    def __init__(self, store: Store, sender: Sender, limits: Limits = Limits(), *, sole: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        sender: Sender,
+        limits: Limits = Limits(),
+        *,
+        sole: bool = False,
+        events: AlertEvents | None = None,
+    ) -> None:
         """`sole`: no other process sends from this outbox (SQLite), so what a crash left sending is resent at once;
         otherwise an alert is recovered once its sender's lease has passed."""
         self.store = store
         self.sole = sole
+        self.events = events
         self.sender = sender
         self.limits = limits
         self.pacer = Pacer(limits)
@@ -194,6 +211,8 @@ class Dispatcher:
                 return 0
             await self._confirm(row, list(ids))
             self.sent_count += 1
+            if self.events is not None:
+                self.events.alert_sent()
             log.info("alert %d sent to chat %d (document %d)", row.id, row.chat_id, row.document_id)
             return 1
         finally:
@@ -213,6 +232,8 @@ class Dispatcher:
                 await asyncio.sleep(wait)
 
     def _failed(self, row: OutboxRow, failure: SendFailure) -> None:
+        if self.events is not None:
+            self.events.alert_failed(failure.kind)
         now = datetime.now(UTC)
         reason = str(failure)[:300]
         if failure.kind == "retry_after":

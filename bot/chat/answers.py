@@ -8,6 +8,7 @@ escaped), an optional PNG, inline buttons; `Reply.plain_text()` is the same for 
 from __future__ import annotations
 
 from bot.chat.arguments import REGION_HELP, Chat, Handler, RegionArgs
+from bot.chat.export_answers import ExportAnswers
 from bot.chat.figure_answers import FigureAnswers
 from bot.chat.format import Button, Reply, echo, esc, fit_lines
 from bot.chat.intents import COMMANDS, DEEP_LINK_COMMANDS, PAYLOAD_COMMANDS, Request, callback_text
@@ -53,6 +54,7 @@ class Answers:
             **FigureAnswers(store, args).handlers(),
             **ChatAnswers(store, args, admins).handlers(),
             **TryAnswers(previewer, admins).handlers(),
+            **ExportAnswers(store, args).handlers(),
         }
 
     def commands(self) -> frozenset[str]:

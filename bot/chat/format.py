@@ -94,16 +94,19 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """One message: Telegram HTML, optionally a PNG (then the HTML is its caption), and rows of buttons."""
+    """One message: Telegram HTML, optionally a PNG or a file (then the HTML is its caption), and rows of buttons."""
 
     html: str
     photo: bytes | None = None
     buttons: tuple[tuple[Button, ...], ...] = ()
+    document: tuple[str, bytes] | None = None  # a file (name, bytes); then the HTML is its caption
 
     def plain_text(self) -> str:
         """The same reply as plain text: links as `text (url)`, tags stripped, entities unescaped, buttons listed."""
         text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", self.html)
         text = html.unescape(_TAG.sub("", text))
+        if self.document is not None:
+            text += f"\n[文件：{self.document[0]}，{len(self.document[1])} 字节]"
         rows = [" ".join(f"[{b.text}]" for b in row) for row in self.buttons if row]
         return "\n".join([text, *rows]) if rows else text
 

@@ -54,6 +54,7 @@ COMMANDS: dict[str, CommandSpec] = {
         CommandSpec("latest", "[地区]", "最新收录的报告和新闻", "/latest 古交"),
         CommandSpec("chart", "<地区> [指标]", "指标历年走势图（默认地区生产总值）", "/chart 古交 gdp"),
         CommandSpec("search", "<词>", "在已收录的报告全文中搜索", "/search 煤层气"),
+        CommandSpec("export", "<地区> [csv|xlsx]", "导出地区的全部数据为表格文件（市含下辖县区）", "/export 吕梁 xlsx"),
         CommandSpec("subscribe", "<地区|全部>", "订阅一个地区（或全部）的新报告提醒", "/subscribe 古交"),
         CommandSpec("unsubscribe", "<地区|全部>", "取消订阅", "/unsubscribe 古交"),
         CommandSpec("subscriptions", "", "本聊天的订阅", "/subscriptions"),

@@ -27,6 +27,9 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
         if i:
             print("\n---\n")
         print(reply.plain_text())
+        if reply.document is not None and args.chart_out:
+            Path(args.chart_out).write_bytes(reply.document[1])
+            print(f"[文件已保存：{args.chart_out}]")
         if reply.photo is not None:
             target = Path(args.chart_out) if args.chart_out else None
             if target is not None:

@@ -1,12 +1,11 @@
-"""`govwatch figures`: the stored figures as a table, CSV or JSON."""
+"""`govwatch figures`: the stored figures as a table, JSON, CSV or XLSX (the CSV and XLSX of bot.spreadsheets)."""
 
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
+from pathlib import Path
 
 from bot.chat.format import BASIS_CN
 from bot.cli.terminal import fmt_number, fmt_yoy, text_table
@@ -33,12 +32,30 @@ def figures(args: argparse.Namespace, settings: Settings) -> int:
             print(f"govwatch figures: unknown indicator {args.indicator!r}", file=sys.stderr)
             return 1
         indicator = ind.id
+    if args.format == "xlsx" and not args.output:
+        print("govwatch figures: --format xlsx writes a file: give --output FILE.xlsx", file=sys.stderr)
+        return 2
     store = Store.open(settings.storage.url)
     try:
         found = store.figures(region_code=region_code, indicator=indicator)
     finally:
         store.close()
-    print(_render_figures(found, args.format))
+    if args.format in ("csv", "xlsx"):
+        from bot.spreadsheets import figures_csv, figures_xlsx
+
+        data = figures_csv(found) if args.format == "csv" else figures_xlsx(found)
+        if args.output:
+            Path(args.output).write_bytes(data)
+            print(f"{len(found)} figures written to {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return 0
+    text = _render_figures(found, args.format)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
     return 0
 
 
@@ -60,30 +77,19 @@ FIGURE_COLUMNS = [
 def _render_figures(found: list[StoredFigure], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([f.to_dict() for f in found], ensure_ascii=False, indent=2)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(FIGURE_COLUMNS)
-        for f in found:
-            writer.writerow(_figure_cells(f, plain=True))
-        return out.getvalue().rstrip("\n")
-    return text_table(FIGURE_COLUMNS[:-1], [_figure_cells(f, plain=False)[:-1] for f in found])
+    return text_table(FIGURE_COLUMNS[:-1], [_figure_cells(f) for f in found])
 
 
-def _figure_cells(f: StoredFigure, plain: bool) -> list[str]:
-    basis = f.basis if plain else BASIS_CN.get(f.basis, f.basis)
-    yoy = ("" if f.yoy is None else f"{f.yoy:g}") if plain else fmt_yoy(f.yoy)
-    title = f.document_title or ""
+def _figure_cells(f: StoredFigure) -> list[str]:
     return [
         f.region or "",
         f.indicator,
         f.period,
-        basis,
+        BASIS_CN.get(f.basis, f.basis),
         fmt_number(f.value),
         f.unit,
-        yoy,
+        fmt_yoy(f.yoy),
         f.qualifier or "",
         f.published.isoformat() if f.published else "",
-        title if plain else title[:30],
-        f.document_url,
+        (f.document_title or "")[:30],
     ]

@@ -205,3 +205,41 @@ def test_a_group_upgraded_to_a_supergroup_keeps_its_subscriptions_and_gets_its_a
     save_seed(store, "004_189630f876e85d0c.txt", "2023-02-15", "https://gov.example/004.html", baseline=False)
     assert dispatch(fake, store, until_sent=1).sent_count >= 1
     assert len(fake.sent_to(supergroup)) == 1 and not [r for r in fake.requests_for("sendMessage") if r.status == 400]
+
+
+def test_export_sends_the_regions_figures_as_a_csv_and_an_xlsx_file(fake: FakeTelegram, store: Store) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    save_seed(store, "003_dd839b69f8cc83e5.txt", "2026-01-04", "https://gov.example/003.html", baseline=True)
+
+    async def main() -> None:
+        bot = TelegramBot(telegram(fake), Answers(store, admins=frozenset({7})))
+        await bot.start()
+        try:
+            fake.push_message(100, "/export 古交")
+            assert await fake.wait_for_async(1, timeout=15)
+            fake.push_message(100, "/export 太原 xlsx")  # a city: its counties' figures too
+            assert await fake.wait_for_async(2, timeout=15)
+            fake.push_message(100, "/export 火星")
+            assert await fake.wait_for_async(3, timeout=15)
+        finally:
+            await bot.stop()
+
+    asyncio.run(main())
+    as_csv, as_xlsx, unknown = fake.sent_to(100)
+    assert as_csv.method == "sendDocument" and as_csv.document is not None
+    name, data = as_csv.document
+    assert name == f"govwatch-{GUJIAO}.csv" and data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["region", "region_code", "indicator"]
+    assert any(r[2] == "gdp" and r[1] == GUJIAO for r in rows[1:])
+    assert "古交市的全部数据" in (as_csv.plain or "")
+    assert as_xlsx.document is not None and as_xlsx.document[0] == "govwatch-140100.xlsx"
+    book = load_workbook(io.BytesIO(as_xlsx.document[1]))
+    assert "地区生产总值" in book.sheetnames and "含下辖地区" in (as_xlsx.plain or "")
+    sheet = book["地区生产总值"]
+    assert [c.value for c in next(sheet.iter_rows(max_row=1))][:3] == ["region", "region_code", "indicator"]
+    assert unknown.method == "sendMessage" and "火星" in (unknown.plain or "")

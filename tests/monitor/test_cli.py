@@ -84,8 +84,19 @@ def test_poll_sources_and_figures(tmp_path: Path, sites: dict[str, Site], capsys
         }
 
     assert main(["--config", str(config), "figures", "--format", "csv"]) == 0
-    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
-    assert rows[0][:4] == ["region", "indicator", "period", "basis"] and len(rows) > 20
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeff")  # a BOM: Excel then reads the Chinese as UTF-8
+    rows = list(csv.reader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert rows[0][:5] == ["region", "region_code", "indicator", "period", "basis"] and len(rows) > 20
+    assert rows[0][-3:] == ["document_url", "document_title", "published"]
+    workbook = tmp_path / "figures.xlsx"
+    assert main(["--config", str(config), "figures", "--format", "xlsx"]) == 2  # a workbook goes to a file
+    assert main(["--config", str(config), "figures", "--format", "xlsx", "--output", str(workbook)]) == 0
+    from openpyxl import load_workbook
+
+    book = load_workbook(workbook)
+    assert "地区生产总值" in book.sheetnames  # one sheet per indicator, named in Chinese
+    capsys.readouterr()
 
     assert main(["--config", str(config), "poll", "--source", "黄河新闻网"]) == 0
     assert " ok " in capsys.readouterr().out  # second poll: nothing new, not a baseline

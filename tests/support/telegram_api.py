@@ -65,7 +65,7 @@ CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64  # bytes
 DEFAULT_TOKEN = "123:ABC"
 # The calls that produce a Sent record; fail_next applies to these unless told otherwise.
-SEND_METHODS: frozenset[str] = frozenset({"sendMessage", "sendPhoto", "editMessageText"})
+SEND_METHODS: frozenset[str] = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText"})
 # Calls that address a chat: blocked / gone / migrated chats refuse all of them.
 CHAT_METHODS: frozenset[str] = SEND_METHODS | {"sendChatAction"}
 CHAT_ACTIONS: frozenset[str] = frozenset(
@@ -106,6 +106,7 @@ class Sent:
     message_id: int | None  # the new (or edited) message's id; None for an inline message
     plain: str | None = None  # the text as the user sees it: entities parsed, tags stripped, trimmed
     params: Mapping[str, Any] = field(default_factory=dict)  # every parameter as received
+    document: tuple[str, bytes] | None = None  # an uploaded document: its file name and bytes
 
 
 @dataclass(frozen=True)
@@ -493,6 +494,9 @@ def _parse_body(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[st
     return {}, {}
 
 
+FILE_NAME_PREFIX = "\x00filename:"  # a key no Bot API parameter can have
+
+
 def _parse_multipart(body: bytes, boundary: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
     params: dict[str, Any] = {}
     files: dict[str, bytes] = {}
@@ -506,8 +510,10 @@ def _parse_multipart(body: bytes, boundary: bytes) -> tuple[dict[str, Any], dict
         name = headers.get_param("name", header="content-disposition")
         if not isinstance(name, str):
             continue
-        if headers.get_param("filename", header="content-disposition") is not None:
+        filename = headers.get_param("filename", header="content-disposition")
+        if filename is not None:
             files[name] = data
+            params.setdefault(FILE_NAME_PREFIX + name, str(filename))  # the uploaded file's name, for sendDocument
         else:
             params[name] = data.decode("utf-8")
     return params, files
@@ -605,6 +611,7 @@ class FakeTelegram:
             "sendmessage": self._send_message,
             "editmessagetext": self._edit_message_text,
             "sendphoto": self._send_photo,
+            "senddocument": self._send_document,
             "sendchataction": self._send_chat_action,
             "answercallbackquery": self._answer_callback_query,
         }
@@ -1185,6 +1192,7 @@ class FakeTelegram:
                 message_id=extra.get("message_id"),
                 plain=plain,
                 params=dict(call.params),
+                document=extra.get("document"),
             )
         )
         self._cond.notify_all()
@@ -1295,6 +1303,36 @@ class FakeTelegram:
             self._record(
                 call, caption, plain, markup, message_id=message_id, photo_size=len(data) if data is not None else None
             )
+            return dict(message)
+
+    def _send_document(self, call: _Call) -> JSONDict:
+        """sendDocument with an uploaded file (multipart): kept whole for the test to read."""
+        assert call.chat_id is not None
+        document = call.params.get("document")
+        name = "document"
+        data: bytes | None = call.files.get("document")
+        if data is None and isinstance(document, str) and document.startswith("attach://"):
+            name = document.removeprefix("attach://")
+            data = call.files.get(name)
+        if data is None:
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        filename = str(call.params.get(FILE_NAME_PREFIX + name, "document"))
+        caption = call.text("caption")
+        plain: str | None = None
+        if caption:
+            plain, _ = self._render(
+                caption, call.text("parse_mode"), CAPTION_LIMIT, "Bad Request: message caption is too long"
+            )
+        markup = self._reply_markup(call)
+        with self._cond:
+            message_id = self._next_message_id(call.chat_id)
+            message = self._bot_message(call.chat_id, message_id)
+            unique = f"{call.chat_id}_{message_id}"
+            message["document"] = {"file_id": f"doc-{unique}", "file_unique_id": f"d{unique}", "file_name": filename}
+            if plain:
+                message["caption"] = plain
+            self._messages[(call.chat_id, message_id)] = _Stored(message, True, None, call.text("parse_mode"), markup)
+            self._record(call, caption, plain, markup, message_id=message_id, document=(filename, data))
             return dict(message)
 
     def _send_chat_action(self, call: _Call) -> bool:
