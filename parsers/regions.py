@@ -203,6 +203,15 @@ class Gazetteer:
         """The divisions directly under a region."""
         return tuple(self._children.get(region.code, ()))
 
+    def with_descendants(self, region: Region) -> tuple[Region, ...]:
+        """The region and every division under it (a city and its counties; a province and all its own)."""
+        found, todo = [], [region]
+        while todo:
+            current = todo.pop()
+            found.append(current)
+            todo.extend(self._children.get(current.code, ()))
+        return tuple(found)
+
     @staticmethod
     def _names(region: Region | None) -> tuple[str, ...]:
         return () if region is None else (region.name, *region.aliases)
