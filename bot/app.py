@@ -234,7 +234,11 @@ async def _start_web(parts: Parts, metrics: Metrics, scheduling: asyncio.Event) 
     from bot.web.server import WebServer  # aiohttp: only when serving
 
     server = WebServer(parts.store, metrics, scheduling.is_set, Gazetteer.default())
-    return await server.start(listen)
+    try:
+        return await server.start(listen)
+    except OSError as exc:  # the port is taken: the monitor and the bot run on, and the operator is told
+        log.error("http: cannot listen on %s (%s): the HTTP endpoint is off", listen, exc.strerror or exc)
+        return None
 
 
 def run(settings: Settings, specs: list[SourceSpec]) -> None:

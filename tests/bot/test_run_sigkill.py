@@ -50,6 +50,8 @@ def settings_file(tmp_path: Path, fake: FakeTelegram, feed_url: str) -> tuple[Pa
         f"""
 [storage]
 url = "sqlite:///{db}"
+[http]
+listen = ""
 [telegram]
 token = "{fake.token}"
 base_url = "{fake.base_url}"

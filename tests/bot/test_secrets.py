@@ -42,7 +42,7 @@ def test_a_rejected_token_never_appears_in_the_logs(tmp_path: Path, fmt: str) ->
         fake.fail_next(50, 401, description="Unauthorized", methods=["getMe", "getUpdates", "setMyCommands"])
         config = tmp_path / "settings.toml"
         config.write_text(
-            f'[storage]\nurl = "sqlite:///{tmp_path / "g.db"}"\n[log]\nformat = "{fmt}"\nlevel = "DEBUG"\n'
+            f'[storage]\nurl = "sqlite:///{tmp_path / "g.db"}"\n[http]\nlisten = ""\n[log]\nformat = "{fmt}"\nlevel = "DEBUG"\n'
             f'[telegram]\ntoken = "{fake.token}"\nbase_url = "{fake.base_url}"\n',
             encoding="utf-8",
         )
@@ -60,7 +60,7 @@ def test_an_unreachable_bot_api_never_puts_the_token_in_the_logs(tmp_path: Path)
     token = "123456789:AAH-secret-token-for-the-log-test_xyz"
     config = tmp_path / "settings.toml"
     config.write_text(
-        f'[storage]\nurl = "sqlite:///{tmp_path / "g.db"}"\n[log]\nlevel = "DEBUG"\n'
+        f'[storage]\nurl = "sqlite:///{tmp_path / "g.db"}"\n[http]\nlisten = ""\n[log]\nlevel = "DEBUG"\n'
         f'[telegram]\ntoken = "{token}"\nbase_url = "{closed_port_url(path="/bot")}"\n',
         encoding="utf-8",
     )

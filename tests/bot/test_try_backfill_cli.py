@@ -47,7 +47,7 @@ def sites(server: LocalHTTPServer) -> dict[str, Site]:
 def write_settings(tmp_path: Path, sources: str = "") -> Path:
     config = tmp_path / "settings.toml"
     config.write_text(
-        f'[storage]\nurl = "sqlite:///{tmp_path / "govwatch.db"}"\n\n'
+        f'[storage]\nurl = "sqlite:///{tmp_path / "govwatch.db"}"\n[http]\nlisten = ""\n\n'
         "[fetch]\nallow_private = true\nper_host_delay = 0\nretries = 0\nconnect_timeout = 2\nread_timeout = 3\ntotal_timeout = 8\n\n"
         f"{sources}",
         encoding="utf-8",

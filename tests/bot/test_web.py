@@ -53,10 +53,12 @@ def running(tmp_path: Path, site: LocalHTTPServer) -> Iterator[str]:
         encoding="utf-8",
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "--config", str(config), "run"],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    log = tmp_path / "run.log"  # a file, not a pipe: a pipe nobody reads fills up and stalls the process
+    with open(log, "w", encoding="utf-8") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "--config", str(config), "run"],
+            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=sink, text=True,
+        )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -73,8 +75,9 @@ def running(tmp_path: Path, site: LocalHTTPServer) -> Iterator[str]:
         yield base
     finally:
         process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=60)
-        assert "Traceback" not in err, err
+        process.wait(timeout=60)
+        err = log.read_text(encoding="utf-8")
+        assert "Traceback" not in err, err[-3000:]
 
 
 def test_health_and_metrics(running: str) -> None:
@@ -151,3 +154,30 @@ def test_healthz_is_503_when_the_scheduler_does_not_run(tmp_path: Path) -> None:
     finally:
         store.close()
     assert down.status_code == 503 and down.json()["status"] == "unavailable" and down.json()["database"] is True
+
+
+def test_a_taken_port_turns_http_off_and_run_goes_on(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from bot.app import open_parts, serve
+    from bot.settings import load_settings
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = tmp_path / "settings.toml"
+        config.write_text(
+            f'[storage]\nurl = "sqlite:///{tmp_path / "g.db"}"\n[http]\nlisten = "127.0.0.1:{port}"\n', encoding="utf-8"
+        )
+        settings = load_settings(config)
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            async with open_parts(settings) as parts:
+                running = asyncio.create_task(serve(parts, [], stop))
+                await asyncio.sleep(1.0)
+                assert not running.done(), "run stopped because the HTTP port was taken"
+                stop.set()
+                await running
+
+        asyncio.run(main())
+    assert any("cannot listen" in r.getMessage() and "HTTP endpoint is off" in r.getMessage() for r in caplog.records)

@@ -39,7 +39,7 @@ def test_updates_arrive_by_webhook_with_the_secret_and_are_answered(tmp_path: Pa
     with FakeTelegram(token="123456789:AAE-webhook-test-token_abcdef") as fake:
         config = tmp_path / "settings.toml"
         config.write_text(
-            f'[storage]\nurl = "sqlite:///{tmp_path / "g.db"}"\n'
+            f'[storage]\nurl = "sqlite:///{tmp_path / "g.db"}"\n[http]\nlisten = ""\n'
             f'[telegram]\ntoken = "{fake.token}"\nbase_url = "{fake.base_url}"\n'
             f'webhook_url = "{HOOK}"\nwebhook_listen = "127.0.0.1:{port}"\nwebhook_secret = "s3cret-for_the-test"\n',
             encoding="utf-8",
