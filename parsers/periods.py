@@ -37,7 +37,7 @@ def period_and_basis(
     year, month = _year_month(text, s_start, head_start, unit, published)
     if r.year is not None:
         year = r.year
-    to_year = ctx.LEVEL_YEAR_RE.search(text, max(head_end, r.end - SENTENCE_REACH), r.end)
+    to_year = ctx.LEVEL_YEAR_RE.search(text, max(head_end, r.end - MARK_REACH), r.end)
     if to_year:
         year = int(to_year.group(1))
     if year is not None and published is not None and year > published.year + 1:
