@@ -50,6 +50,7 @@ def main(argv: Sequence[str] = ()) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--logs", metavar="DIR", help="keep the processes' logs here")
     args = parser.parse_args(list(argv))
     rng = random.Random(args.seed)
     schema = f"crash_{uuid.uuid4().hex[:12]}"
@@ -60,7 +61,8 @@ def main(argv: Sequence[str] = ()) -> int:
     started = 0
     try:
         with tempfile.TemporaryDirectory() as tmp, serve() as server, FakeTelegram() as fake:
-            work = Path(tmp)
+            work = Path(args.logs or tmp)
+            work.mkdir(parents=True, exist_ok=True)
             feed = Feed(server)
             config = work / "settings.toml"
             config.write_text(
@@ -76,7 +78,12 @@ def main(argv: Sequence[str] = ()) -> int:
             while not feed.fetches() and time.monotonic() < deadline:
                 time.sleep(0.2)
             fake.push_message(CHAT, "/subscribe 古交")
-            time.sleep(8)
+            deadline = time.monotonic() + 60
+            while not any("已订阅" in (s.plain or "") for s in fake.sent_to(CHAT)):
+                if time.monotonic() > deadline:
+                    print("crash campaign: the subscription was never answered")
+                    return 1
+                time.sleep(0.2)
             for report in range(1, args.kills + 1):
                 feed.add(report)
                 time.sleep(rng.uniform(0.2, 2.5))
