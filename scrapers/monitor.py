@@ -64,11 +64,12 @@ class PollSummary:
 @dataclass(frozen=True, slots=True)
 class PollClaims:
     """Polls claimed in the store, so several processes on one database poll each source once per interval: a
-    claim holds for `lease` seconds at most (a process that dies mid-poll loses it then), and the source is not
-    due again before `due_share` of its interval (the schedulers' jitter fits in the rest)."""
+    claim holds for `lease` seconds and is renewed every third of it while the poll runs (a process that dies
+    mid-poll loses it within `lease`), and the source is not due again before `due_share` of its interval (the
+    schedulers' jitter fits in the rest)."""
 
     owner: str
-    lease: float = 600.0
+    lease: float = 60.0
     due_share: float = 0.9
 
 
@@ -109,10 +110,21 @@ class Monitor:
             log.debug("source %s: polled by another process", spec.name)
             return PollSummary(spec.name, "skipped", error="polled by another process")
         self._states.pop(spec.name, None)  # another process may have polled it last: its state is read afresh
+        heartbeat = asyncio.create_task(self._renew(spec.name, claims))
         try:
             return await self._poll_claimed(spec, force)
         finally:
+            heartbeat.cancel()
             await asyncio.to_thread(self.store.release_poll, spec.name, claims.owner)
+
+    async def _renew(self, source_name: str, claims: PollClaims) -> None:
+        """Keep a long poll's claim alive: renewed every third of its lease until the poll ends."""
+        while True:
+            await asyncio.sleep(claims.lease / 3)
+            try:
+                await asyncio.to_thread(self.store.renew_poll, source_name, claims.owner, claims.lease)
+            except Exception as exc:  # the database is away: the poll goes on, the claim may lapse
+                log.warning("source %s: claim not renewed (%s)", source_name, type(exc).__name__)
 
     async def _poll_claimed(self, spec: SourceSpec, force: bool) -> PollSummary:
         started = time.monotonic()

@@ -59,6 +59,17 @@ class CoordinationStore(StoreBase):
             )
             return conn.execute(claim).rowcount == 1
 
+    def renew_poll(self, source_name: str, owner: str, lease: float) -> bool:
+        """Extend a claim this owner holds for `lease` more seconds (a long poll's heartbeat); False when lost."""
+        until = utcnow() + timedelta(seconds=lease)
+        with self._write() as conn:
+            renewed = conn.execute(
+                update(poll_claims)
+                .where(poll_claims.c.source_name == clean(source_name, MAX_FIELD), poll_claims.c.owner == owner)
+                .values(lease_until=until)
+            )
+            return renewed.rowcount == 1
+
     def release_poll(self, source_name: str, owner: str) -> None:
         """The poll is over: the claim is released (the source stays not due until its time)."""
         name = clean(source_name, MAX_FIELD)

@@ -207,3 +207,14 @@ def test_alerts_resume_by_themselves_after_the_database_cut_every_connection(
         assert store.outbox_counts()["sent"] == 2
     finally:
         store.close()
+
+
+def test_a_long_polls_heartbeat_keeps_its_claim_and_only_its_owner_renews_it(store: Store) -> None:
+    assert store.claim_poll("古交", "A", every=0, lease=60)
+    with store.engine.begin() as conn:  # the first lease is about to run out
+        conn.execute(text("UPDATE poll_claims SET lease_until = :t"), {"t": datetime.now(UTC) + timedelta(seconds=1)})
+    assert store.renew_poll("古交", "A", lease=60)
+    assert not store.renew_poll("古交", "B", lease=60)  # not its claim
+    _, until, _ = store.poll_claim("古交") or (None, None, None)
+    assert until is not None and until.replace(tzinfo=UTC) > datetime.now(UTC) + timedelta(seconds=30)
+    assert not store.claim_poll("古交", "B", every=0, lease=60)
