@@ -64,7 +64,7 @@ COMMANDS: dict[str, CommandSpec] = {
             "try",
             "<网址>",
             "试读网页：列表条目或文章数据，不保存（仅管理员）",
-            "/try https://www.sxgujiao.gov.cn/",
+            "/try https://www.example.gov.cn/tjxx/tjgb/",
             admin=True,
         ),
     )
