@@ -19,6 +19,7 @@ from typing import get_args
 from urllib.parse import urlsplit
 
 from parsers.regions import Gazetteer, Region
+from parsers.tsv import read_tsv
 from scrapers.discover.items import SourceKind
 
 __all__ = [
@@ -131,33 +132,20 @@ def _check(row: Row, gazetteer: Gazetteer, seen: dict[tuple[str, str], int]) -> 
 
 
 def _rows(text: str) -> Iterable[Row]:
-    header: list[str] | None = None
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip("\r")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = [cell.strip() for cell in line.split("\t")]
-        if header is None:
-            missing = [column for column in _REQUIRED if column not in cells]
-            if missing:
-                raise CatalogueError(f"catalogue line {lineno}: the header lacks {', '.join(missing)}: {line!r}")
-            header = cells
-            continue
-        if len(cells) > len(header):
-            raise CatalogueError(f"catalogue line {lineno}: {len(cells)} cells but {len(header)} columns")
-        values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-        yield Row(
-            code=values["code"],
-            site=values["site"],
-            kind=values["kind"],
-            url=values["url"],
-            source_kind=values["source_kind"],
-            evidence=values["evidence"],
-            note=values.get("note", ""),
-            line=lineno,
-        )
-    if header is None:
-        raise CatalogueError("catalogue: no header line")
+    try:
+        for lineno, values in read_tsv(text, _REQUIRED, "catalogue"):
+            yield Row(
+                code=values["code"],
+                site=values["site"],
+                kind=values["kind"],
+                url=values["url"],
+                source_kind=values["source_kind"],
+                evidence=values["evidence"],
+                note=values.get("note", ""),
+                line=lineno,
+            )
+    except ValueError as exc:  # the table's shape: a header, cells per line
+        raise CatalogueError(str(exc)) from None
 
 
 def parse_catalogue(text: str, gazetteer: Gazetteer | None = None) -> Catalogue:

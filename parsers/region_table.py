@@ -11,6 +11,8 @@ import importlib.resources
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from parsers.tsv import read_tsv
+
 COLUMNS: tuple[str, ...] = ("code", "name", "level", "parent", "aliases", "not_before", "flags")
 _COLUMNS = COLUMNS
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
@@ -22,24 +24,7 @@ _FLAG_SET = frozenset(FLAGS)
 
 def parse_tsv(text: str) -> list[dict[str, str]]:
     """Rows of a regions.tsv text as dicts keyed by the header; blank and ``#`` lines are skipped."""
-    header: list[str] | None = None
-    rows: list[dict[str, str]] = []
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip("\r")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        cells = [cell.strip() for cell in line.split("\t")]
-        if header is None:
-            header = cells
-            missing = [col for col in _COLUMNS[:5] if col not in header]
-            if missing:
-                raise ValueError(f"regions table header lacks column(s) {missing}: {line!r}")
-            continue
-        if len(cells) > len(header):
-            raise ValueError(f"line {lineno}: {len(cells)} cells but {len(header)} columns")
-        cells += [""] * (len(header) - len(cells))
-        rows.append(dict(zip(header, cells, strict=True)))
-    return rows
+    return [row for _, row in read_tsv(text, _COLUMNS[:5], "regions table")]
 
 
 @functools.cache
