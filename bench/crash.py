@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,14 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
+from bench.scale import drop_schema, new_schema  # noqa: E402
 from tests.bot.test_two_processes import CHAT, LATEST, Feed  # noqa: E402
 from tests.support.httpserver import serve  # noqa: E402
 from tests.support.telegram_api import FakeTelegram  # noqa: E402
-
-POSTGRES_URL = os.environ.get("GOVWATCH_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def _start(config: Path, cwd: Path, n: int) -> subprocess.Popen[str]:
@@ -53,11 +48,11 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--logs", metavar="DIR", help="keep the processes' logs here")
     args = parser.parse_args(list(argv))
     rng = random.Random(args.seed)
-    schema = f"crash_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    made = new_schema()
+    if isinstance(made, str):
+        print(f"crash campaign: skipped: {made}")
+        return 0
+    url, schema = made
     started = 0
     try:
         with tempfile.TemporaryDirectory() as tmp, serve() as server, FakeTelegram() as fake:
@@ -66,7 +61,7 @@ def main(argv: Sequence[str] = ()) -> int:
             feed = Feed(server)
             config = work / "settings.toml"
             config.write_text(
-                f'[storage]\nurl = "{url.render_as_string(hide_password=False)}"\n[http]\nlisten = ""\n'
+                f'[storage]\nurl = "{url}"\n[http]\nlisten = ""\n'
                 f'[telegram]\ntoken = "{fake.token}"\nbase_url = "{fake.base_url}"\n'
                 "[fetch]\nallow_private = true\nper_host_delay = 0\nretries = 0\n[schedule]\njitter = 0\n"
                 f'[[sources]]\nname = "黄河新闻网"\nurl = "{server.url(feed.path)}"\nkind = "rss"\ninterval = "1s"\n',
@@ -106,9 +101,7 @@ def main(argv: Sequence[str] = ()) -> int:
             )
             return 1 if lost else 0
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        drop_schema(schema)
 
 
 if __name__ == "__main__":

@@ -69,7 +69,8 @@ def _worker(url: str, lists: list[str], conn: Connection) -> None:
         store.close()
 
 
-def _schema_url() -> tuple[str, str] | str:
+def new_schema() -> tuple[str, str] | str:
+    """(URL, schema) of a new schema on the bench's PostgreSQL, or why there is none."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -100,7 +101,8 @@ def _time_passes(url: str) -> None:
         store.close()
 
 
-def _drop(schema: str) -> None:
+def drop_schema(schema: str) -> None:
+    """Drop a schema new_schema made."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(POSTGRES_URL)
@@ -115,7 +117,7 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--sources", type=int, default=SOURCES)
     parser.add_argument("--processes", type=int, default=PROCESSES)
     args = parser.parse_args(list(argv))
-    made = _schema_url()
+    made = new_schema()
     if isinstance(made, str):
         print(f"scale: skipped: {made}")
         return 0
@@ -167,7 +169,7 @@ def main(argv: Sequence[str] = ()) -> int:
             if worker.is_alive():
                 worker.terminate()
         server.stop()
-        _drop(schema)
+        drop_schema(schema)
 
 
 if __name__ == "__main__":

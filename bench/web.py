@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from bot.web.metrics import Metrics  # noqa: E402
 from bot.web.server import WebServer  # noqa: E402
 from parsers.regions import Gazetteer  # noqa: E402
 from storage import Store  # noqa: E402
+from tests.support.httpserver import free_port  # noqa: E402
 
 REQUESTS = {
     "feed of a county (/feeds/古交.atom)": "/feeds/古交.atom",
@@ -39,14 +39,8 @@ REQUESTS = {
 }
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def _measure(store: Store, runs: int) -> None:
-    port = _port()
+    port = free_port()
     runner = await WebServer(store, Metrics(store), lambda: True, Gazetteer.default()).start(f"127.0.0.1:{port}")
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:

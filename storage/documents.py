@@ -117,7 +117,8 @@ class DocumentsStore(StoreBase):
     def latest_documents(self, region_code: str | None = None, limit: int = 10) -> list[StoredDocument]:
         """The newest documents (of a region, or of all), reposts left out."""
         with self._read() as conn:
-            rows = conn.execute(queries.select_latest_documents(region_code, max(limit, 0)))
+            codes = None if region_code is None else [region_code]
+            rows = conn.execute(queries.select_latest_documents(codes, max(limit, 0)))
             return [record_from_row(StoredDocument, row) for row in rows]
 
     def document(self, document_id: int) -> StoredDocument | None:

@@ -16,7 +16,7 @@ from storage import queries
 from storage.base import StoreBase
 from storage.records import StoredDocument, StoredFigure
 from storage.rows import record_from_row
-from storage.schema import documents, figures
+from storage.schema import figures
 
 __all__ = ["ExportsStore"]
 
@@ -28,10 +28,8 @@ class ExportsStore(StoreBase):
 
     def documents_in(self, region_codes: Sequence[str] | None, limit: int) -> list[StoredDocument]:
         """The newest documents of these regions (None: of all), baseline ones included, reposts left out."""
-        stmt = queries.select_documents().where(documents.c.duplicate_of.is_(None))
-        if region_codes is not None:
-            stmt = stmt.where(documents.c.region_code.in_(list(region_codes)[:MAX_CODES]))
-        stmt = stmt.order_by(*queries.newest_documents_first()).limit(max(limit, 0))
+        codes = None if region_codes is None else list(region_codes)[:MAX_CODES]
+        stmt = queries.select_latest_documents(codes, max(limit, 0))
         with self._read() as conn:
             return [record_from_row(StoredDocument, row) for row in conn.execute(stmt)]
 

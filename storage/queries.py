@@ -111,11 +111,11 @@ def newest_documents_first() -> tuple[Any, ...]:
     return (nulls_last(documents.c.published.desc()), documents.c.fetched_at.desc(), documents.c.id.desc())
 
 
-def select_latest_documents(region_code: str | None, limit: int) -> Select[Any]:
-    """The newest documents, reposts left out (they are the same report again)."""
+def select_latest_documents(region_codes: Sequence[str] | None, limit: int) -> Select[Any]:
+    """The newest documents of these regions (None: of all), reposts left out (they are the same report again)."""
     stmt = select_documents().where(documents.c.duplicate_of.is_(None))
-    if region_code is not None:
-        stmt = stmt.where(documents.c.region_code == region_code)
+    if region_codes is not None:
+        stmt = stmt.where(documents.c.region_code.in_(list(region_codes)))
     return stmt.order_by(*newest_documents_first()).limit(limit)
 
 

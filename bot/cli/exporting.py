@@ -70,14 +70,13 @@ FIGURE_COLUMNS = [
     "qualifier",
     "published",
     "title",
-    "url",
 ]
 
 
 def _render_figures(found: list[StoredFigure], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([f.to_dict() for f in found], ensure_ascii=False, indent=2)
-    return text_table(FIGURE_COLUMNS[:-1], [_figure_cells(f) for f in found])
+    return text_table(FIGURE_COLUMNS, [_figure_cells(f) for f in found])
 
 
 def _figure_cells(f: StoredFigure) -> list[str]:

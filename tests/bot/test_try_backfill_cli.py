@@ -8,7 +8,6 @@ its attachment); `backfill` walks a paginated column into the store, and the sto
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,32 +15,13 @@ import pytest
 from bot.chat.answers import Answers
 from bot.chat.try_answers import fetch_preview
 from bot.cli import main
-from scrapers.http.config import FetchConfig
 from storage import Store
-from tests.support.httpserver import LocalHTTPServer, Reply, closed_port_url, ruishu_challenge, serve
+from tests.monitor.conftest import TEST_FETCH
+from tests.support.httpserver import LocalHTTPServer, Reply, closed_port_url, ruishu_challenge
 from tests.support.paginated import FIRST_YEAR, gdp_of, serve_column
-from tests.support.sites import Site, build_sites
+from tests.support.sites import Site
 
-FAST_FETCH = FetchConfig(
-    connect_timeout=2.0, read_timeout=2.5, total_timeout=6.0, per_host_delay=0.0, retries=0, backoff_base=0.01,
-    allow_private=True,
-)
 ADMIN = 42
-
-
-@pytest.fixture
-def server() -> Iterator[LocalHTTPServer]:
-    with serve() as srv:
-        yield srv
-
-
-@pytest.fixture
-def sites(server: LocalHTTPServer) -> dict[str, Site]:
-    built = build_sites(server.base_url)
-    for site in built.values():
-        for path, (body, ctype) in site.files.items():
-            server.route(path, Reply(200, [("Content-Type", ctype)], body))
-    return built
 
 
 def write_settings(tmp_path: Path, sources: str = "") -> Path:
@@ -129,7 +109,7 @@ def test_slash_try_is_for_admins_and_gives_the_first_items(server: LocalHTTPServ
     column = serve_column(server, "next-link", pages=2, per_page=12)
     store = Store.open("sqlite://")
     try:
-        answers = Answers(store, admins=frozenset({ADMIN}), previewer=fetch_preview(FAST_FETCH))
+        answers = Answers(store, admins=frozenset({ADMIN}), previewer=fetch_preview(TEST_FETCH))
         refused = answers.answer(f"/try {column.first_url}", 5, user_id=ADMIN + 1)[0].plain_text()
         assert "仅供管理员" in refused and not server.requests
         said = answers.answer(f"/try {column.first_url}", 5, user_id=ADMIN)[0]
@@ -147,7 +127,7 @@ def test_slash_try_reads_an_article_and_explains_a_failure(sites: dict[str, Site
     server.route("/blocked", ruishu_challenge())
     store = Store.open("sqlite://")
     try:
-        answers = Answers(store, admins=frozenset({ADMIN}), previewer=fetch_preview(FAST_FETCH))
+        answers = Answers(store, admins=frozenset({ADMIN}), previewer=fetch_preview(TEST_FETCH))
         read = answers.answer(f"/try {article}", 5, user_id=ADMIN)[0].plain_text()
         failed = answers.answer(f"/try {server.url('/blocked')}", 5, user_id=ADMIN)[0].plain_text()
         usage = answers.answer("/try javascript:alert(1)", 5, user_id=ADMIN)[0].plain_text()

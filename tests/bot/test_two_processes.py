@@ -9,16 +9,9 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
-
 from tests.bot.test_run_sigkill import eventually
-from tests.conftest import POSTGRES_URL
 from tests.support.httpserver import LocalHTTPServer, Reply, serve
 from tests.support.sites import build_site
 from tests.support.telegram_api import FakeTelegram
@@ -28,20 +21,6 @@ INTERVAL = 2.0
 CHAT = 100
 LATEST = "最新文件"  # the heading of a /latest answer
 
-
-@pytest.fixture
-def pg_url(postgres_admin: Engine | str) -> Iterator[str]:
-    if isinstance(postgres_admin, str):
-        pytest.skip(postgres_admin)
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    with postgres_admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with postgres_admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 class Feed:

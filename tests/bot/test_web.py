@@ -19,16 +19,10 @@ import feedparser
 import httpx
 import pytest
 
-from tests.support.httpserver import LocalHTTPServer, Reply, serve
+from tests.support.httpserver import LocalHTTPServer, Reply, free_port, serve
 from tests.support.sites import build_site
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from pathlib import Path
 
 import httpx
@@ -13,16 +12,11 @@ import pytest
 
 from bot.app import open_parts, serve
 from bot.settings import SettingsError, load_settings
+from tests.support.httpserver import free_port
 from tests.support.telegram_api import FakeTelegram
 
 HOOK = "https://bot.example.org/govwatch-hook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def _listens(port: int) -> bool:

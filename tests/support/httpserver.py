@@ -382,6 +382,13 @@ def _etags(header: str) -> list[str]:
     return [tag.strip() for tag in header.split(",")]
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now (for a server the test starts)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
 def closed_port_url(host: str = "127.0.0.1", path: str = "/") -> str:
     """A URL at a port nothing listens on (bound, then released): connecting is refused."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
